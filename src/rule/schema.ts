@@ -1,0 +1,59 @@
+/**
+ * The rule model: the parameters of an Elastic detection rule that this tool evaluates, validated with
+ * zod wherever a rule enters from outside. Field names are Kibana's snake_case rule parameters, so a
+ * rule prints back the way Kibana's API and the prebuilt-rules package write it.
+ */
+import { z } from 'zod';
+
+const threatEntry = z.object({
+  id: z.string(),
+  name: z.string(),
+  reference: z.string(),
+});
+
+export const threatSchema = z.object({
+  framework: z.string(),
+  tactic: threatEntry,
+  technique: z
+    .array(threatEntry.extend({ subtechnique: z.array(threatEntry).optional() }))
+    .optional(),
+});
+
+export const ruleSchema = z.object({
+  rule_id: z.string().min(1),
+  name: z.string().min(1),
+  version: z.number().int().nonnegative().default(1),
+  type: z.enum(['query', 'new_terms']),
+  language: z.literal('kuery'),
+  query: z.string(),
+  index: z.array(z.string().min(1)).min(1),
+  description: z.string().default(''),
+  severity: z.enum(['low', 'medium', 'high', 'critical']),
+  risk_score: z.number().int().min(0).max(100),
+  interval: z.string().default('5m'),
+  from: z.string().default('now-6m'),
+  to: z.string().default('now'),
+  max_signals: z.number().int().positive().default(100),
+  timestamp_override: z.string().optional(),
+  timestamp_override_fallback_disabled: z.boolean().optional(),
+  /** new_terms only: 1 to 3 fields (Kibana's schema). */
+  new_terms_fields: z.array(z.string().min(1)).min(1).max(3).optional(),
+  history_window_start: z.string().min(1).optional(),
+  tags: z.array(z.string()).default([]),
+  threat: z.array(threatSchema).default([]),
+  author: z.array(z.string()).default([]),
+  license: z.string().optional(),
+  false_positives: z.array(z.string()).default([]),
+  references: z.array(z.string()).default([]),
+  note: z.string().optional(),
+  setup: z.string().optional(),
+  required_fields: z
+    .array(z.object({ name: z.string(), type: z.string(), ecs: z.boolean().optional() }))
+    .default([]),
+  related_integrations: z
+    .array(z.object({ package: z.string(), version: z.string(), integration: z.string().optional() }))
+    .default([]),
+});
+
+export type Rule = z.infer<typeof ruleSchema>;
+export type Threat = z.infer<typeof threatSchema>;
