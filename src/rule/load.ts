@@ -51,7 +51,9 @@ function tomlCandidate(text: string, file: string): Candidate {
   } catch (e) {
     if (e instanceof TomlError) {
       const first = e.message.split('\n')[0]!.replace(/^Invalid TOML document: /, '');
-      throw new RuleFileError(file, `invalid TOML at line ${e.line}, column ${e.column}: ${first}\n${e.codeblock}`);
+      // smol-toml reports an unclosed "…" as a control character (the line break) inside the string.
+      const hint = /control characters/.test(first) ? ' (a string is probably missing its closing quote; multi-line text needs triple quotes)' : '';
+      throw new RuleFileError(file, `invalid TOML at line ${e.line}, column ${e.column}: ${first}${hint}\n${e.codeblock}`);
     }
     throw e;
   }

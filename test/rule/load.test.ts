@@ -58,6 +58,7 @@ describe('loadRuleFile', () => {
     expect(err).toBeInstanceOf(RuleFileError);
     expect(err.message).toMatch(/broken_unterminated_string\.toml: invalid TOML at line 7, column \d+/);
     expect(err.message).toContain('description = "This rule');
+    expect(err.message).toContain('missing its closing quote');
   });
 
   it('renders schema problems as file, path and expectation', async () => {
