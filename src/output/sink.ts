@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { unlinkSync } from 'node:fs';
-import { open, rename, stat, unlink, type FileHandle } from 'node:fs/promises';
+import { close, createWriteStream, fchmod, fsync, unlinkSync } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
+import { promisify } from 'node:util';
 
 /**
  * Where formatted output goes. Writes honour backpressure; once the reader has gone away (`| head`)
@@ -138,8 +139,11 @@ export async function fileSink(path: string): Promise<OutputSink> {
   });
   if (existing?.isDirectory()) throw Object.assign(new Error(`${path}: is a directory`), { code: 'EISDIR' });
   if (existing && !existing.isFile()) {
-    const fh = await open(path, 'w');
-    const direct = fh.createWriteStream({ encoding: 'utf8' });
+    const direct = createWriteStream(path, { flags: 'w', encoding: 'utf8' });
+    await new Promise((resolve, reject) => {
+      direct.once('open', resolve);
+      direct.once('error', reject);
+    });
     return new StreamSink(
       direct,
       async () => {
@@ -150,10 +154,15 @@ export async function fileSink(path: string): Promise<OutputSink> {
   }
 
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  const fh: FileHandle = await open(tmp, 'wx', 0o666);
+  // A path-based stream with autoClose off leaves the fd to us, so it can be fsynced before the
+  // rename (a FileHandle-based stream would keep its handle referenced and make close() wait forever).
+  const stream = createWriteStream(tmp, { flags: 'wx', mode: 0o666, encoding: 'utf8', autoClose: false });
+  const fd = await new Promise<number>((resolve, reject) => {
+    stream.once('open', resolve);
+    stream.once('error', reject);
+  });
   // Keep the permissions a user gave the file they are replacing.
-  if (existing) await fh.chmod(existing.mode & 0o7777).catch(() => {});
-  const stream = fh.createWriteStream({ encoding: 'utf8', autoClose: false });
+  if (existing) await promisify(fchmod)(fd, existing.mode & 0o7777).catch(() => {});
 
   let settled = false;
   const removeOnExit = () => {
@@ -169,21 +178,20 @@ export async function fileSink(path: string): Promise<OutputSink> {
     process.off('exit', removeOnExit);
   };
 
-
   return new StreamSink(
     stream,
     async () => {
       if (settled) return;
       settle();
       stream.destroy();
-      await fh.close().catch(() => {});
+      await promisify(close)(fd).catch(() => {});
       await unlink(tmp).catch(() => {});
     },
     async () => {
       if (settled) return;
       await ended(stream);
-      await fh.sync();
-      await fh.close();
+      await promisify(fsync)(fd);
+      await promisify(close)(fd);
       await rename(tmp, path);
       settle();
     },
