@@ -1,0 +1,135 @@
+/**
+ * How explanations look: a tree for terminals (colour through the chalk instance passed in, so a
+ * plain chalk gives plain text), a JSON form for `--format json`, and the per-clause counts table.
+ * Field values come from events and may be attacker-controlled, so they are sanitised for terminals.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { ClauseCounts, Explanation, ExplanationSummary, FieldEvidence } from '../kql/explain.js';
+import { padEnd, sanitize, truncate } from './text.js';
+
+export interface TreeOptions {
+  /** Longest KQL text shown per node before it is cut with an ellipsis. */
+  clauseWidth?: number;
+}
+
+const mark = (chalk: ChalkInstance, verdict: boolean): string => (verdict ? chalk.green('✓') : chalk.red('✗'));
+
+/** `field = "a", "b"` with satisfying values highlighted; `field missing` when nothing was there. */
+function evidenceText(chalk: ChalkInstance, fields: FieldEvidence[], field: string | null): string {
+  if (fields.length === 0) return chalk.dim(`${field ?? '(any field)'} missing`);
+  return fields
+    .map((f) => {
+      if (f.examined.length === 0) return chalk.dim(`${sanitize(f.field)} missing`);
+      const vals = f.examined.map((v) => {
+        const q = JSON.stringify(sanitize(v));
+        return f.satisfied.includes(v) ? chalk.bold.green(q) : chalk.dim(q);
+      });
+      return `${sanitize(f.field)} = ${vals.join(', ')}`;
+    })
+    .join('; ');
+}
+
+/** An `or` whose alternatives are plain `is` leaves on one field, shown as one line. */
+function valueList(e: Explanation): FieldEvidence[] | undefined {
+  if (e.kind !== 'or') return undefined;
+  const leaves = e.children;
+  if (!leaves.every((c) => c.kind === 'is')) return undefined;
+  const fields = new Set(leaves.map((c) => (c.kind === 'is' ? c.field : undefined)));
+  if (fields.size !== 1 || fields.has(null)) return undefined;
+  const merged = new Map<string, FieldEvidence>();
+  for (const c of leaves) {
+    if (c.kind !== 'is') continue;
+    for (const f of c.fields) {
+      const m = merged.get(f.field) ?? { field: f.field, examined: f.examined, satisfied: [] };
+      m.satisfied = [...new Set([...m.satisfied, ...f.satisfied])];
+      merged.set(f.field, m);
+    }
+  }
+  return [...merged.values()];
+}
+
+/** The explanation as an indented tree, one node per line, root first. */
+export function renderExplanationTree(expl: Explanation, chalk: ChalkInstance, opts: TreeOptions = {}): string {
+  const width = opts.clauseWidth ?? 72;
+  const lines: string[] = [];
+  const clause = (e: Explanation) => truncate(sanitize(e.kql), width);
+
+  const visit = (e: Explanation, prefix: string, connector: string, childPrefix: string): void => {
+    const head = `${prefix}${connector}${mark(chalk, e.verdict)} `;
+    const list = valueList(e);
+    if (list) {
+      lines.push(`${head}${clause(e)}  ${evidenceText(chalk, list, list[0]?.field ?? null)}`);
+      return;
+    }
+    switch (e.kind) {
+      case 'is':
+      case 'exists':
+      case 'range':
+        lines.push(`${head}${clause(e)}  ${evidenceText(chalk, e.fields, e.field)}`);
+        return;
+      case 'match_all':
+        lines.push(`${head}${clause(e)}  ${chalk.dim('(matches every event)')}`);
+        return;
+      case 'and':
+      case 'or': {
+        lines.push(`${head}${chalk.bold(e.kind.toUpperCase())}  ${chalk.dim(clause(e))}`);
+        e.children.forEach((c, i) => {
+          const last = i === e.children.length - 1;
+          visit(c, prefix + childPrefix, last ? '└─ ' : '├─ ', last ? '   ' : '│  ');
+        });
+        return;
+      }
+      case 'not':
+        lines.push(`${head}${chalk.bold('NOT')}  ${chalk.dim(clause(e.child))}`);
+        visit(e.child, prefix + childPrefix, '└─ ', '   ');
+        return;
+      case 'nested':
+        lines.push(`${head}${chalk.bold('NESTED')} ${sanitize(e.path)}  ${chalk.dim(`(${e.objects} object${e.objects === 1 ? '' : 's'})`)}`);
+        if (e.child) visit(e.child, prefix + childPrefix, '└─ ', '   ');
+        return;
+    }
+  };
+  visit(expl, '', '', '');
+  return lines.join('\n');
+}
+
+/** The one-line verdict: branch taken for a match, the failure or exclusion otherwise. */
+export function renderSummaryLine(summary: ExplanationSummary, chalk: ChalkInstance): string {
+  const text = sanitize(summary.text);
+  return summary.matched ? `${chalk.green('MATCH')}     ${text}` : `${chalk.red('NO MATCH')}  ${text}`;
+}
+
+/** The machine form: verdict, summary and full tree (all plain JSON). */
+export function explanationToJson(expl: Explanation, summary: ExplanationSummary): {
+  matched: boolean;
+  summary: ExplanationSummary;
+  explanation: Explanation;
+} {
+  return { matched: expl.verdict, summary, explanation: expl };
+}
+
+/** The per-clause counts as an aligned table. */
+export function renderClauseCounts(counts: ClauseCounts, chalk: ChalkInstance, opts: TreeOptions = {}): string {
+  const width = opts.clauseWidth ?? 64;
+  const rows = counts.rows.map((r) => {
+    const label = `${'  '.repeat(r.depth)}${r.kind === 'exclusion' ? 'NOT ' : ''}${truncate(sanitize(r.kind === 'exclusion' ? r.clause.replace(/^not /, '') : r.clause), width)}`;
+    const note =
+      r.kind === 'alternative'
+        ? `matched ${r.matched ?? 0}`
+        : r.kind === 'exclusion' || r.kind === 'exclusion-value'
+          ? `suppressed ${r.suppressed ?? 0}`
+          : '';
+    return { label, held: String(r.held), note, kind: r.kind, zero: (r.kind === 'exclusion' || r.kind === 'exclusion-value') && (r.suppressed ?? 0) === 0 };
+  });
+  const labelWidth = Math.max(6, ...rows.map((r) => r.label.length));
+  const heldWidth = Math.max(4, ...rows.map((r) => r.held.length));
+  const header = chalk.bold(`${padEnd('clause', labelWidth)}  ${'held'.padStart(heldWidth)}  effect`);
+  const body = rows.map((r) => {
+    const note = r.zero ? chalk.dim(r.note) : r.kind === 'alternative' ? chalk.green(r.note) : r.note ? chalk.yellow(r.note) : '';
+    return `${padEnd(r.label, labelWidth)}  ${r.held.padStart(heldWidth)}  ${note}`.trimEnd();
+  });
+  const footer = chalk.dim(
+    `${counts.events} event(s); ${counts.matched} matched; ${counts.matchedBeforeExclusions} passed every positive clause; ${counts.matchedBeforeExclusions - counts.matched} suppressed by exclusions`,
+  );
+  return [header, ...body, footer].join('\n');
+}
