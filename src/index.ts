@@ -16,3 +16,14 @@ export { renderSummary, renderSummaryLine, renderDiagnostics, renderFooter, summ
 export { renderAlertTable, fitWidths } from './output/pretty.js';
 export { ndjsonLine } from './output/ndjson.js';
 export { bulkPair, alertsIndex, DEFAULT_SPACE } from './output/bulk.js';
+export { toElasticsearchQuery, buildEsQuery, toQueryStringPattern, ECS_FIELD_TYPES } from './kql/dsl.js';
+export type { DslOptions, DslQuery, FieldTypes, BoolQueryBody } from './kql/dsl.js';
+export { newTermsAggregationRequests, timestampFields, timeRangeFilter } from './rule/new_terms_requests.js';
+export type { NewTermsRequests, NewTermsRequestOptions, NewTermsBatchRequests, CompositeKey } from './rule/new_terms_requests.js';
+export { parseDateMath, DateMathError } from './rule/datemath.js';
+export { loadRuleFile, parseRuleText, RuleFileError, SUPPORTED_RULE_TYPES, SUPPORTED_LANGUAGES } from './rule/load.js';
+export type { RuleLoadOptions } from './rule/load.js';
+export { explainKql, summarizeExplanation, ClauseCounter } from './kql/explain.js';
+export type { Explanation, ExplanationSummary, ClauseCounts, ClauseCountRow, LeafEvidence, FieldEvidence } from './kql/explain.js';
+export { toKqlText } from './kql/clause_text.js';
+export { renderExplanationTree, renderSummaryLine, explanationToJson, renderClauseCounts } from './output/explain.js';

@@ -8,7 +8,7 @@
  */
 import { compileFieldVisitor, isPlainObject, toKeywordTerm } from '../ecs/fields.js';
 import { WILDCARD_SENTINEL, type KueryNode, type LiteralNode, type RangeOperator, type ValueNode } from './ast.js';
-import { toKqlText, valueListField, valueText } from './print.js';
+import { toKqlText, valueListField, valueText } from './clause_text.js';
 
 interface Base {
   /** The node as KQL text. */
@@ -98,6 +98,13 @@ function resolveFields(field: ValueNode, doc: unknown): string[] {
   return [...leafPaths(doc)].filter((p) => re.test(p));
 }
 
+/** Whether an object holds some indexed keyword term at any depth (what `exists` sees of an object field). */
+function holdsTerm(v: unknown): boolean {
+  if (Array.isArray(v)) return v.some(holdsTerm);
+  if (isPlainObject(v)) return Object.values(v).some(holdsTerm);
+  return toKeywordTerm(v) !== undefined;
+}
+
 interface Collected {
   terms: string[];
   hasObject: boolean;
@@ -111,7 +118,7 @@ function collect(doc: unknown, field: string): Collected {
   let hasObject = false;
   compileFieldVisitor(field)(doc, (v) => {
     if (isPlainObject(v)) {
-      hasObject = true;
+      if (holdsTerm(v)) hasObject = true;
       return false;
     }
     const t = toKeywordTerm(v);

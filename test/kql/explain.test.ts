@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClauseCounter, explainKql, summarizeExplanation, type Explanation } from '../../src/kql/explain.js';
-import { toKqlText } from '../../src/kql/print.js';
+import { toKqlText } from '../../src/kql/clause_text.js';
 import { and, is, lit, not, or, range, V210_AST, values, wc } from './helpers/ast.js';
 
 const samples = readFileSync(new URL('../../fixtures/events/sample_events.ndjson', import.meta.url), 'utf8')
@@ -104,10 +104,11 @@ describe('explainKql leaves', () => {
     expect(explainKql(is('f', wc('a?*')), { f: 'a?b' }).verdict).toBe(true);
   });
 
-  it('exists holds for any indexed value including "" and objects, not for null or []', () => {
+  it('exists holds for any indexed value including "" and objects holding one, not for null or []', () => {
     const ex = is('f', wc('*'));
     expect(explainKql(ex, { f: '' }).verdict).toBe(true);
     expect(explainKql(ex, { f: { g: 1 } }).verdict).toBe(true);
+    expect(explainKql(ex, { f: { g: null, h: [] } }).verdict).toBe(false);
     expect(explainKql(ex, { f: null }).verdict).toBe(false);
     expect(explainKql(ex, { f: [] }).verdict).toBe(false);
     expect(explainKql(ex, { f: [null] }).verdict).toBe(false);
