@@ -26,4 +26,4 @@ export type { RuleLoadOptions } from './rule/load.js';
 export { explainKql, summarizeExplanation, ClauseCounter } from './kql/explain.js';
 export type { Explanation, ExplanationSummary, ClauseCounts, ClauseCountRow, LeafEvidence, FieldEvidence } from './kql/explain.js';
 export { toKqlText } from './kql/clause_text.js';
-export { renderExplanationTree, renderSummaryLine, explanationToJson, renderClauseCounts } from './output/explain.js';
+export { renderExplanationTree, renderExplanationSummary, explanationToJson, renderClauseCounts } from './output/explain.js';

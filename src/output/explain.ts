@@ -94,7 +94,7 @@ export function renderExplanationTree(expl: Explanation, chalk: ChalkInstance, o
 }
 
 /** The one-line verdict: branch taken for a match, the failure or exclusion otherwise. */
-export function renderSummaryLine(summary: ExplanationSummary, chalk: ChalkInstance): string {
+export function renderExplanationSummary(summary: ExplanationSummary, chalk: ChalkInstance): string {
   const text = sanitize(summary.text);
   return summary.matched ? `${chalk.green('MATCH')}     ${text}` : `${chalk.red('NO MATCH')}  ${text}`;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { ClauseCounter, explainKql, summarizeExplanation } from '../../src/kql/explain.js';
-import { explanationToJson, renderClauseCounts, renderExplanationTree, renderSummaryLine } from '../../src/output/explain.js';
+import { explanationToJson, renderClauseCounts, renderExplanationTree, renderExplanationSummary } from '../../src/output/explain.js';
 import { is, V210_AST } from '../kql/helpers/ast.js';
 
 const plain = new Chalk({ level: 0 });
@@ -48,12 +48,12 @@ describe('renderExplanationTree', () => {
   });
 });
 
-describe('renderSummaryLine and explanationToJson', () => {
+describe('renderExplanationSummary and explanationToJson', () => {
   it('prints MATCH with the branch, NO MATCH with the exclusion', () => {
-    expect(renderSummaryLine(summarizeExplanation(explainKql(V210_AST, samples[0])), plain)).toBe(
+    expect(renderExplanationSummary(summarizeExplanation(explainKql(V210_AST, samples[0])), plain)).toBe(
       'MATCH     matched branch process.name:(lsmod or modinfo) (process.name = "lsmod")',
     );
-    expect(renderSummaryLine(summarizeExplanation(explainKql(V210_AST, samples[1])), plain)).toMatch(
+    expect(renderExplanationSummary(summarizeExplanation(explainKql(V210_AST, samples[1])), plain)).toMatch(
       /^NO MATCH {2}excluded by .*process\.parent\.name = "dkms"$/,
     );
   });
