@@ -106,7 +106,9 @@ const eventArb = fc.record({
   id: fc.option(fc.constantFrom('x1', 'x2', 'x3', 'x4'), { nil: undefined }),
 });
 
-function build(specs: fc.RecordValue<(typeof eventArb) extends fc.Arbitrary<infer T> ? T : never>[]): SourceEvent[] {
+type EventSpec = typeof eventArb extends fc.Arbitrary<infer T> ? T : never;
+
+function build(specs: EventSpec[]): SourceEvent[] {
   return specs.map((s) =>
     ev({
       ts: B + s.at,
