@@ -119,3 +119,42 @@ export function getKeywordTerms(doc: unknown, path: string, ignoreAbove: number 
   });
   return [...seen];
 }
+
+/**
+ * Calls `visit` with every scalar leaf of `doc` (arrays flattened, nulls skipped, objects walked);
+ * stops early when `visit` returns true. For queries that name no field.
+ */
+export function visitLeafValues(doc: unknown, visit: (value: unknown) => boolean): boolean {
+  if (doc === null || doc === undefined) return false;
+  if (Array.isArray(doc)) {
+    for (const el of doc) if (visitLeafValues(el, visit)) return true;
+    return false;
+  }
+  if (isPlainObject(doc)) {
+    for (const key in doc) {
+      if (Object.prototype.hasOwnProperty.call(doc, key) && visitLeafValues(doc[key], visit)) return true;
+    }
+    return false;
+  }
+  return visit(doc);
+}
+
+/**
+ * Like visitLeafValues, with each leaf's field name: keys joined with `.` (so `{"a":{"b":1}}` and
+ * `{"a.b":1}` both give `a.b`). For field-name patterns such as `process.*`.
+ */
+export function visitLeafPaths(doc: unknown, visit: (path: string, value: unknown) => boolean, prefix = ''): boolean {
+  if (doc === null || doc === undefined) return false;
+  if (Array.isArray(doc)) {
+    for (const el of doc) if (visitLeafPaths(el, visit, prefix)) return true;
+    return false;
+  }
+  if (isPlainObject(doc)) {
+    for (const key in doc) {
+      if (!Object.prototype.hasOwnProperty.call(doc, key)) continue;
+      if (visitLeafPaths(doc[key], visit, prefix === '' ? key : `${prefix}.${key}`)) return true;
+    }
+    return false;
+  }
+  return visit(prefix, doc);
+}
