@@ -11,3 +11,4 @@ export type { KqlWarning, KqlWarningCode } from './kql/parse.js';
 export { KqlSyntaxError } from './kql/errors.js';
 export { compileKql } from './kql/compile.js';
 export type { CompileKqlOptions, EventPredicate } from './kql/compile.js';
+export { toKqlExpression, KqlPrintError } from './kql/print.js';
