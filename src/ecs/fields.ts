@@ -97,16 +97,23 @@ export const ECS_KEYWORD_IGNORE_ABOVE = 1024;
  * booleans as their JSON text (`5` → "5", `true` → "true"), objects never.
  */
 export function toKeywordTerm(v: unknown, ignoreAbove: number = ECS_KEYWORD_IGNORE_ABOVE): string | undefined {
+  let text: string;
   switch (typeof v) {
     case 'string':
-      return v.length > ignoreAbove ? undefined : v;
+      text = v;
+      break;
     case 'number':
-      return Number.isFinite(v) ? String(v) : undefined;
+      if (!Number.isFinite(v)) return undefined;
+      text = String(v);
+      break;
     case 'boolean':
-      return v ? 'true' : 'false';
+      text = v ? 'true' : 'false';
+      break;
     default:
       return undefined;
   }
+  // Elasticsearch applies ignore_above to the text of any value indexed into a keyword field.
+  return text.length > ignoreAbove ? undefined : text;
 }
 
 /** Distinct keyword terms of a field, in first-seen order (doc values are a set per field). */
