@@ -25,3 +25,9 @@ export { loadState, saveState, parseState, StateFileError } from './engine/state
 export type { ScanState, LoadedState } from './engine/state.js';
 export { newTermsAlertId, queryAlertId, eventIdentity, DERIVED_INDEX } from './engine/alert-id.js';
 export { MAX_SIGNALS_WARNING } from './engine/select.js';
+export { parseKql, parseKqlWithWarnings } from './kql/parse.js';
+export type { KqlWarning, KqlWarningCode } from './kql/parse.js';
+export { KqlSyntaxError } from './kql/errors.js';
+export { compileKql } from './kql/compile.js';
+export type { CompileKqlOptions, EventPredicate } from './kql/compile.js';
+export { toKqlExpression, KqlPrintError } from './kql/print.js';
