@@ -22,6 +22,17 @@ function clip(s: string): string {
   return s.length > MAX_MESSAGE_CHARS ? `${s.slice(0, MAX_MESSAGE_CHARS)}…` : s;
 }
 
+/**
+ * Whether the parser failed because the text ended inside a value (a cut-off export line) rather
+ * than on a wrong character: V8 then says "end of JSON input", "Unterminated string", or reports
+ * the error at the position just past the last non-blank character.
+ */
+function stopsInsideValue(msg: string, text: string): boolean {
+  if (/end of JSON input|Unterminated string/i.test(msg)) return true;
+  const m = /at position (\d+)/.exec(msg);
+  return m !== null && Number(m[1]) >= text.trimEnd().length;
+}
+
 /** Where a record sits: file, its first line, and how many physical lines it spans. */
 export interface RecordPlace {
   file: string;
@@ -53,12 +64,12 @@ export function decodeRecord(
   };
   if (!isUtf8(buf.subarray(start, end))) return bad('invalid-utf8', 'invalid UTF-8');
   let value: unknown;
+  const text = buf.toString('utf8', start, end);
   try {
-    value = JSON.parse(buf.toString('utf8', start, end));
+    value = JSON.parse(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    // V8 says "Unexpected end of JSON input" when the text stops inside a value.
-    if (/end of JSON input/i.test(msg)) return bad('truncated', `truncated JSON: ${clip(msg)}`);
+    if (stopsInsideValue(msg, text)) return bad('truncated', `truncated JSON: ${clip(msg)}`);
     return bad('invalid-json', `invalid JSON: ${clip(msg)}`);
   }
   const shape = recognizeShape(value);
