@@ -90,7 +90,9 @@ export function recognizeShape(v: unknown): ShapeResult {
 
   if (v.type === 'doc' && isPlainObject(v.value) && isPlainObject(v.value.source)) {
     const val = v.value;
-    return { ok: true, shape: 'es-archiver', events: [withMeta(val.source as Record<string, unknown>, val.index, val.id)] };
+    // Archives of data streams name the stream; the backing index, when present, is more exact.
+    const index = val.index ?? val.data_stream;
+    return { ok: true, shape: 'es-archiver', events: [withMeta(val.source as Record<string, unknown>, index, val.id)] };
   }
   if (isPlainObject(v.hits) && Array.isArray(v.hits.hits)) {
     const hits = hitsOf(v.hits.hits, 'hits.hits');

@@ -62,6 +62,13 @@ describe('recognizeShape', () => {
     });
   });
 
+  it('falls back to the data stream of an es_archiver doc that names no index', () => {
+    expect(recognizeShape({ type: 'doc', value: { data_stream: 'logs-endpoint.events.process-default', id: 'd', source: SRC } })).toMatchObject({
+      ok: true,
+      events: [{ index: 'logs-endpoint.events.process-default', id: 'd' }],
+    });
+  });
+
   it('lifts hit metadata inlined into a bare document out of the source', () => {
     expect(recognizeShape({ _index: 'i', _id: 'd', _score: 3, ...SRC })).toEqual({
       ok: true,
