@@ -123,11 +123,16 @@ async function* sniffAndInflate(raw: AsyncIterable<Buffer>): AsyncGenerator<Buff
   }
   const first = head.length === 1 ? head[0]! : Buffer.concat(head);
   async function* rest(): AsyncGenerator<Buffer> {
-    if (first.length > 0) yield first;
-    for (;;) {
-      const r = await it.next();
-      if (r.done) return;
-      yield r.value;
+    try {
+      if (first.length > 0) yield first;
+      for (;;) {
+        const r = await it.next();
+        if (r.done) return;
+        yield r.value;
+      }
+    } finally {
+      // A consumer that stops early must still close the file.
+      await it.return?.();
     }
   }
   if (!isGzipMagic(first)) {

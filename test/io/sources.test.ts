@@ -1,4 +1,4 @@
-import { copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
@@ -91,5 +91,25 @@ describe('reading several inputs', () => {
     const { events, acct } = await readAll([first, join(d, 'dir')]);
     expect(events.map((e) => e.origin.file)).toEqual([first, ...Array(3).fill(join(d, 'dir', 'a.ndjson.gz')), ...Array(3).fill(join(d, 'dir', 'b.ndjson'))]);
     expect([...acct.files.keys()]).toEqual([first, join(d, 'dir', 'a.ndjson.gz'), join(d, 'dir', 'b.ndjson')]);
+  });
+});
+
+describe('stopping early', () => {
+  it('closes the file when the consumer stops, plain or gzip', async () => {
+    const d = tempDir();
+    const big = Buffer.alloc(4 << 20, 0x61);
+    const plainPath = join(d, 'plain.ndjson');
+    const gzPath = join(d, 'gz.ndjson');
+    writeFileSync(plainPath, big);
+    writeFileSync(gzPath, gzipSync(big));
+    for (const p of [plainPath, gzPath]) {
+      const before = readdirSync('/proc/self/fd').length;
+      const opened = openSource({ name: p, kind: 'file' });
+      for await (const _ of opened.chunks) break;
+      // Give the stream's close a turn of the event loop.
+      await new Promise((r) => setTimeout(r, 20));
+      expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before);
+      expect(opened.rawBytesRead()).toBeLessThan(big.length + 1);
+    }
   });
 });
