@@ -1,6 +1,86 @@
-import { UserFacingError } from './exit.js';
-// Wiring in progress: replaced when the room this command calls has landed.
-export function runKqlParse(..._args: unknown[]): number {
-  throw new UserFacingError('this command is not wired yet');
+/**
+ * `kql parse` prints a query's AST; `kql match` is a line filter like `jq select`: it prints the
+ * input lines whose events match, byte for byte, in input order. Both exit 0 on success (a filter
+ * that matched nothing is not a failure) and 2 on a bad query or unreadable input.
+ */
+import { z } from 'zod';
+import { Accounting } from '../io/accounting.js';
+import { decodeRecord } from '../io/decode.js';
+import { InputError } from '../io/errors.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitItem } from '../io/lines.js';
+import { openSource, resolveInputs } from '../io/sources.js';
+import { compileKql } from '../kql/compile.js';
+import { renderDiagnostics } from '../output/summary.js';
+import { guardStream, stdoutSink } from '../output/sink.js';
+import { EXIT_OK, UserFacingError } from './exit.js';
+import { parseOptions } from './options.js';
+import { compileRuleQuery, formatKqlWarning } from './rule-source.js';
+
+const CR = 0x0d;
+const NL = Buffer.from('\n');
+
+export function runKqlParse(query: string): number {
+  const { ast, warnings } = compileRuleQuery(query, 'query');
+  for (const w of warnings) process.stderr.write(`warning: ${formatKqlWarning('query', w)}\n`);
+  process.stdout.write(`${JSON.stringify(ast, null, 2)}\n`);
+  return EXIT_OK;
 }
-export async function runKqlMatch(..._args: unknown[]): Promise<number> { return 2; }
+
+const matchOptionsSchema = z.object({ strict: z.boolean().default(false), quiet: z.boolean().default(false) });
+
+export async function runKqlMatch(query: string, inputs: string[], raw: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(matchOptionsSchema, raw);
+  const { ast, warnings } = compileRuleQuery(query, 'query');
+  for (const w of warnings) process.stderr.write(`warning: ${formatKqlWarning('query', w)}\n`);
+  const predicate = compileKql(ast);
+  const acct = new Accounting({ strict: opts.strict });
+  guardStream(process.stderr);
+  const out = stdoutSink();
+  let printed = 0;
+
+  // Line-oriented on purpose: the output is the input's own lines, so every record must be one line.
+  const handle = async (item: SplitItem, file: string): Promise<void> => {
+    if (item.type === 'too-long') {
+      acct.malformed(file, item.long.line, 'too-long', `line too long (${item.long.bytes} bytes)`);
+      return;
+    }
+    const { buf, starts, ends, firstLine, count } = item.batch;
+    for (let i = 0; i < count; i++) {
+      const s = starts[i]!;
+      const e = ends[i]!;
+      const events = decodeRecord(buf, s, e, { file, line: firstLine + i }, {}, acct);
+      if (!events.some((ev) => predicate(ev.source))) continue;
+      // Keep a CR that the splitter trimmed, so CRLF input comes out unchanged.
+      await out.write(buf.subarray(s, buf[e] === CR ? e + 1 : e));
+      await out.write(NL);
+      printed++;
+      if (out.closed) return;
+    }
+  };
+
+  try {
+    for (const src of await resolveInputs(inputs)) {
+      acct.file(src.name);
+      const splitter = new LineSplitter(src.name, DEFAULT_MAX_LINE_BYTES);
+      for await (const chunk of openSource(src).chunks) {
+        for (const item of splitter.push(chunk)) await handle(item, src.name);
+        if (out.closed) break;
+      }
+      if (out.closed) break;
+      for (const item of splitter.end()) await handle(item, src.name);
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw new UserFacingError(e.message);
+    throw e;
+  }
+  await out.close();
+  const problems = acct.problemLines();
+  if (problems.length > 0 || !opts.quiet) {
+    process.stderr.write(renderDiagnostics({ warnings: problems, errors: [] }));
+  }
+  if (!opts.quiet) {
+    const t = acct.total;
+    process.stderr.write(`kql match: ${printed} of ${t.read} lines matched (${t.blank} blank, ${t.malformed} malformed)\n`);
+  }
+  return EXIT_OK;
+}

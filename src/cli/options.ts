@@ -3,6 +3,7 @@
  * the boundary so the rest of the CLI can trust them. Messages name the option and what was expected.
  */
 import { z } from 'zod';
+import { parseIsoTime } from '../ecs/time.js';
 import { UserFacingError } from './exit.js';
 
 export const FORMATS = ['pretty', 'ndjson', 'json', 'bulk'] as const;
@@ -10,11 +11,15 @@ export type Format = (typeof FORMATS)[number];
 export const MODES = ['new_terms', 'query'] as const;
 export type Mode = (typeof MODES)[number];
 
-const isoInstant = z
-  .string()
-  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s.replace(/(\.\d{3})\d+/, '$1'))), {
-    message: 'expected an ISO-8601 time such as 2024-05-14T09:00:00Z',
-  });
+/** An instant in any ISO-8601 precision and offset, as event times are read (src/ecs/time.ts). */
+const isoInstant = z.string().transform((s, ctx) => {
+  const ms = parseIsoTime(s);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected an ISO-8601 time such as 2024-05-14T09:00:00Z, got ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  return new Date(ms);
+});
 
 const positiveInt = z
   .string()

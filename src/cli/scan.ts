@@ -1,5 +1,173 @@
-import { UserFacingError } from './exit.js';
-// Wiring in progress: replaced when the room this command calls has landed.
-export async function runScan(..._args: unknown[]): Promise<number> {
-  throw new UserFacingError('this command is not wired yet');
+/**
+ * `scan` (the default command): events in, alerts out. Reads the inputs once, keeps only the events
+ * that match the rule's query (and its index patterns), hands them to the engine, and writes the
+ * alerts in the chosen format. Exit code: 1 when alerts were written (unless --exit-zero), 0 when
+ * none, 2 for usage, rule or input errors.
+ */
+import { readFile } from 'node:fs/promises';
+import { parseIsoTime } from '../ecs/time.js';
+import { createScanner, ScanConfigError, type ScanOptions as EngineOptions } from '../engine/scan.js';
+import { loadState, saveState, StateFileError } from '../engine/state.js';
+import { Accounting } from '../io/accounting.js';
+import { InputError } from '../io/errors.js';
+import { readEvents } from '../io/read-events.js';
+import { compileKql } from '../kql/compile.js';
+import { createChalk } from '../output/color.js';
+import { createFormatter } from '../output/formatter.js';
+import { createProgress } from '../output/progress.js';
+import { guardStream, openSink } from '../output/sink.js';
+import type { OutputFormat } from '../output/types.js';
+import { compileIndexFilter } from '../rule/index-patterns.js';
+import { EXIT_ALERTS, EXIT_OK, UserFacingError } from './exit.js';
+import { parseOptions, scanOptionsSchema } from './options.js';
+import { formatKqlWarning, loadActiveRule } from './rule-source.js';
+import { detectionSection, inputSection } from './scan-summary.js';
+
+/** `--runs FILE`: one ISO time per line; blank lines and `#` comments ignored. */
+export async function readRunsFile(file: string): Promise<Date[]> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new UserFacingError(`--runs ${file}: cannot be read (${(e as Error).message})`);
+  }
+  const runs: Date[] = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) return;
+    const ms = parseIsoTime(line);
+    if (ms === undefined) {
+      throw new UserFacingError(`${file}:${i + 1}:1: expected an ISO-8601 run time such as 2024-05-14T09:05:00Z, found ${JSON.stringify(line)}`);
+    }
+    runs.push(new Date(ms));
+  });
+  if (runs.length === 0) throw new UserFacingError(`${file}: no run times (expected one ISO-8601 time per line)`);
+  return runs;
+}
+
+function defaultFormat(output: string | undefined): OutputFormat {
+  return output === undefined && process.stdout.isTTY === true ? 'pretty' : 'ndjson';
+}
+
+export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(scanOptionsSchema, raw);
+  const active = await loadActiveRule(opts.rule, opts.ruleId);
+  const { rule } = active;
+  const predicate = compileKql(active.ast);
+  const indexFilter = compileIndexFilter(rule.index);
+
+  const engineOpts: EngineOptions = { mode: opts.mode, space: opts.space };
+  if (opts.ruleUuid !== undefined) engineOpts.ruleUuid = opts.ruleUuid;
+  if (opts.start !== undefined) engineOpts.start = opts.start;
+  if (opts.end !== undefined) engineOpts.end = opts.end;
+  if (opts.interval !== undefined) engineOpts.interval = opts.interval;
+  if (opts.from !== undefined) engineOpts.from = opts.from;
+  if (opts.historyWindowStart !== undefined) engineOpts.historyWindowStart = opts.historyWindowStart;
+  if (opts.maxSignals !== undefined) engineOpts.maxSignals = opts.maxSignals;
+  if (opts.runs !== undefined) {
+    if (opts.start !== undefined || opts.end !== undefined) throw new UserFacingError('--runs replaces --start/--end: give one or the other');
+    engineOpts.runs = await readRunsFile(opts.runs);
+  }
+
+  let scanner;
+  try {
+    if (opts.state !== undefined) {
+      const loaded = loadState(opts.state);
+      if (loaded) engineOpts.state = loaded;
+    }
+    scanner = createScanner(rule, engineOpts);
+  } catch (e) {
+    if (e instanceof ScanConfigError || e instanceof StateFileError) throw new UserFacingError(e.message);
+    throw e;
+  }
+
+  const format = opts.format ?? defaultFormat(opts.output);
+  const env = process.env;
+  const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
+  const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
+  guardStream(process.stderr);
+
+  let sink;
+  try {
+    sink = await openSink(opts.output);
+  } catch (e) {
+    throw new UserFacingError(`--output ${opts.output}: ${(e as Error).message}`);
+  }
+  const onSigint = () => {
+    void sink.abort().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', onSigint);
+
+  const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env });
+  const acct = new Accounting({ strict: opts.strict });
+  let events = 0;
+  let matched = 0;
+  let bytes = { bytesDone: 0 } as { bytesDone: number; bytesTotal?: number };
+
+  try {
+    try {
+      for await (const batch of readEvents(
+        inputs,
+        {
+          strict: opts.strict,
+          indexFilter,
+          onProgress: (p) => {
+            bytes = p;
+          },
+        },
+        acct,
+      )) {
+        events += batch.length;
+        for (const ev of batch) {
+          if (predicate(ev.source)) {
+            matched++;
+            scanner.add(ev);
+          }
+        }
+        progress.update({ ...bytes, events, alerts: matched });
+        if (sink.closed) break;
+      }
+    } catch (e) {
+      if (e instanceof InputError) throw new UserFacingError(e.message);
+      throw e;
+    } finally {
+      progress.done();
+    }
+
+    const result = scanner.finish();
+    const warnings = [
+      ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
+      ...acct.problemLines(),
+      ...result.summary.timeIssues,
+      ...result.warnings.map((w) => `run ${w.run}: ${w.message}`),
+    ];
+    const errors = result.errors.map((e) => `run ${e.run}: ${e.message}`);
+
+    const formatter = createFormatter(format, {
+      sink,
+      chalk,
+      diagnosticsChalk,
+      space: opts.space,
+      summary: opts.quiet ? 'none' : 'full',
+      ...(process.stdout.columns !== undefined && { width: process.stdout.columns }),
+    });
+    await formatter.begin?.();
+    for (const alert of result.alerts) {
+      if (sink.closed) break;
+      await formatter.alert(alert);
+    }
+    await formatter.end({
+      summary: [inputSection(acct.total, acct.files.size, matched), detectionSection(result.summary)],
+      warnings,
+      errors,
+    });
+    await sink.close();
+    if (opts.state !== undefined) saveState(opts.state, result.state);
+    return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;
+  } catch (e) {
+    await sink.abort();
+    throw e;
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
 }

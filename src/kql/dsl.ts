@@ -9,7 +9,7 @@
  * field whose type is exactly `keyword` gets a `term` / `wildcard` query.
  */
 import type { Json, JsonObject } from '../ecs/fields.js';
-import type { KueryNode, LiteralNode, ValueNode, WildcardNode } from './ast.js';
+import type { KueryNode, ValueNode, WildcardNode } from './ast.js';
 import { WILDCARD_SENTINEL } from './ast.js';
 
 /** Field name → Elasticsearch type, standing in for the data view's field list. */
@@ -162,8 +162,8 @@ function isToDsl(fieldArg: ValueNode, valueArg: ValueNode, ctx: Context): DslQue
   return shouldOf(clauses);
 }
 
-function rangeToDsl(fieldArg: ValueNode, op: string, valueArg: LiteralNode, ctx: Context): DslQuery {
-  const value = valueArg.value;
+function rangeToDsl(fieldArg: ValueNode, op: string, valueArg: ValueNode, ctx: Context): DslQuery {
+  const value = literalValue(valueArg);
   const clauses = resolveFields(fieldArg, ctx).map((field): DslQuery => {
     if (field.type === 'date') {
       return { range: { [field.name]: { [op]: value, ...timeZone(ctx, value) } } };

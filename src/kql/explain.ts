@@ -6,9 +6,11 @@
  * compared as the keyword terms ES would index (`toKeywordTerm`), exactly and case-sensitively; a
  * clause on a missing field is false, so `not` of it is true.
  */
-import { compileFieldVisitor, isPlainObject, toKeywordTerm } from '../ecs/fields.js';
-import { WILDCARD_SENTINEL, type KueryNode, type LiteralNode, type RangeOperator, type ValueNode } from './ast.js';
+import { compileFieldVisitor, ECS_KEYWORD_IGNORE_ABOVE, isPlainObject, toKeywordTerm } from '../ecs/fields.js';
+import { WILDCARD_SENTINEL, type KueryNode, type LiteralNode, type ValueNode } from './ast.js';
 import { toKqlText, valueListField, valueText } from './clause_text.js';
+import { compileRangeBound } from './range.js';
+import { compileWildcardMatcher } from './wildcard.js';
 
 interface Base {
   /** The node as KQL text. */
@@ -108,13 +110,14 @@ function holdsTerm(v: unknown): boolean {
 interface Collected {
   terms: string[];
   hasObject: boolean;
-  numbers: Map<string, number>;
+  /** The JSON values each term came from, for comparisons that depend on JSON type. */
+  raw: Map<string, unknown[]>;
 }
 
-/** The distinct keyword terms of a field (plus whether it holds objects, and which terms were JSON numbers). */
+/** The distinct keyword terms of a field (plus whether it holds an object with a term). */
 function collect(doc: unknown, field: string): Collected {
   const seen = new Set<string>();
-  const numbers = new Map<string, number>();
+  const raw = new Map<string, unknown[]>();
   let hasObject = false;
   compileFieldVisitor(field)(doc, (v) => {
     if (isPlainObject(v)) {
@@ -124,11 +127,13 @@ function collect(doc: unknown, field: string): Collected {
     const t = toKeywordTerm(v);
     if (t !== undefined) {
       seen.add(t);
-      if (typeof v === 'number') numbers.set(t, v);
+      const from = raw.get(t);
+      if (from) from.push(v);
+      else raw.set(t, [v]);
     }
     return false;
   });
-  return { terms: [...seen], hasObject, numbers };
+  return { terms: [...seen], hasObject, raw };
 }
 
 function leaf(
@@ -154,30 +159,6 @@ function leaf(
   return { kind, kql: toKqlText(node), verdict, field: fieldName, expected, fields };
 }
 
-function compareRange(op: RangeOperator, term: string, c: Collected, bound: LiteralNode): boolean {
-  const b = bound.value;
-  if (b === null) return false;
-  const num = c.numbers.get(term);
-  const bn = typeof b === 'number' ? b : Number(b);
-  // Numeric documents compare numerically (ES parses the bound for numeric fields); text compares by code points.
-  let cmp: number;
-  if (num !== undefined && typeof b !== 'boolean' && String(b).trim() !== '' && !Number.isNaN(bn)) cmp = num - bn;
-  else {
-    const bs = String(b);
-    cmp = term < bs ? -1 : term > bs ? 1 : 0;
-  }
-  switch (op) {
-    case 'gt':
-      return cmp > 0;
-    case 'gte':
-      return cmp >= 0;
-    case 'lt':
-      return cmp < 0;
-    case 'lte':
-      return cmp <= 0;
-  }
-}
-
 /** Explains `ast` on one document (`_source`). The root verdict is whether the query matches it. */
 export function explainKql(ast: KueryNode, event: unknown): Explanation {
   const node = ast;
@@ -199,8 +180,8 @@ export function explainKql(ast: KueryNode, event: unknown): Explanation {
         return leaf('exists', node, fieldArg, '*', event, () => true, true);
       }
       if (valueArg.type === 'wildcard') {
-        const re = globRegExp(valueArg.value);
-        return leaf('is', node, fieldArg, valueText(valueArg), event, (t) => re.test(t));
+        const matches = compileWildcardMatcher(valueArg.value);
+        return leaf('is', node, fieldArg, valueText(valueArg), event, (t) => matches(t));
       }
       const want = literalTerm(valueArg);
       const expected = valueArg.value === null ? 'null' : String(valueArg.value);
@@ -211,7 +192,11 @@ export function explainKql(ast: KueryNode, event: unknown): Explanation {
     case 'range': {
       const [fieldArg, op, bound] = node.arguments;
       const expected = toKqlText(node).slice(valueText(fieldArg).length + 1);
-      return leaf('range', node, fieldArg, expected, event, (t, c) => compareRange(op, t, c, bound));
+      if (bound.value === null) return leaf('range', node, fieldArg, expected, event, () => false);
+      // The compiler's bound comparison (numeric, date or keyword order by the value's JSON type).
+      const text = bound.type === 'wildcard' ? bound.value.split(WILDCARD_SENTINEL).join('*') : String(bound.value);
+      const holds = compileRangeBound(op, text, ECS_KEYWORD_IGNORE_ABOVE);
+      return leaf('range', node, fieldArg, expected, event, (t, c) => (c.raw.get(t) ?? []).some(holds));
     }
     case 'nested': {
       const pathArg = node.arguments[0];

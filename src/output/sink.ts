@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
  */
 export interface OutputSink {
   /** Settles when the destination can take more; rejects on a real write error. */
-  write(chunk: string): Promise<void>;
+  write(chunk: string | Uint8Array): Promise<void>;
   /** Aborted when the reader went away (EPIPE): nothing more will be read, stop producing. */
   readonly signal: AbortSignal;
   /** True once the reader went away. */
@@ -92,7 +92,7 @@ class StreamSink implements OutputSink {
     this.controller.abort();
   }
 
-  async write(chunk: string): Promise<void> {
+  async write(chunk: string | Uint8Array): Promise<void> {
     if (this.failure) throw this.failure;
     if (this.gone || this.stream.destroyed) return;
     if (this.stream.write(chunk)) return;

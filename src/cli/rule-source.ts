@@ -1,0 +1,44 @@
+/**
+ * The active rule for a command and its compiled query: the built-in v210 rule, or a rule file given
+ * with --rule. Query syntax errors become usage errors that name where the query came from.
+ */
+import { KqlSyntaxError } from '../kql/errors.js';
+import { parseKqlWithWarnings, type KqlWarning } from '../kql/parse.js';
+import type { KueryNode } from '../kql/ast.js';
+import { BUILTIN_RULE } from '../rule/builtin.js';
+import type { Rule } from '../rule/schema.js';
+import { UserFacingError } from './exit.js';
+
+export interface ActiveRule {
+  rule: Rule;
+  /** Where the rule came from, for messages: the file, or "built-in rule". */
+  origin: string;
+  ast: KueryNode;
+  warnings: KqlWarning[];
+}
+
+export async function loadActiveRule(file: string | undefined, ruleId: string | undefined): Promise<ActiveRule> {
+  let rule: Rule = BUILTIN_RULE;
+  let origin = `built-in rule "${BUILTIN_RULE.name}" v${BUILTIN_RULE.version}`;
+  if (file !== undefined) {
+    const { loadRuleFile } = await import('../rule/load.js');
+    rule = await loadRuleFile(file, ruleId === undefined ? {} : { ruleId });
+    origin = file;
+  } else if (ruleId !== undefined && ruleId !== BUILTIN_RULE.rule_id) {
+    throw new UserFacingError(`--rule-id ${ruleId}: the built-in rule is ${BUILTIN_RULE.rule_id}; give --rule FILE to load another rule`);
+  }
+  return { rule, origin, ...compileRuleQuery(rule.query, `${origin}: query`) };
+}
+
+export function compileRuleQuery(query: string, where: string): { ast: KueryNode; warnings: KqlWarning[] } {
+  try {
+    return parseKqlWithWarnings(query);
+  } catch (e) {
+    if (e instanceof KqlSyntaxError) throw new UserFacingError(`${where}, line ${e.line}, column ${e.column}: KQL syntax error\n${e.format()}`);
+    throw e;
+  }
+}
+
+export function formatKqlWarning(where: string, w: KqlWarning): string {
+  return `${where}, line ${w.line}, column ${w.column}: ${w.message}`;
+}

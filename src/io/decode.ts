@@ -1,0 +1,125 @@
+/**
+ * Bytes of one record → SourceEvents: UTF-8 check, JSON.parse, shape recognition, index filter,
+ * and the accounting of each step. Pure apart from the `Accounting` it writes to, so a worker thread
+ * can run `decodeBatch` on a batch it was sent, with its own Accounting merged back afterwards.
+ */
+import { isUtf8 } from 'node:buffer';
+import type { Accounting, MalformedKind } from './accounting.js';
+import type { LineBatch } from './lines.js';
+import { recognizeShape } from './shapes.js';
+import { isBlank, structurallyPlausible } from './structural.js';
+import type { SourceEvent } from './types.js';
+
+export interface DecodeOptions {
+  /** Whether an event with this `_index` is in scope; events without an index get `undefined`. */
+  indexFilter?: (index: string | undefined) => boolean;
+}
+
+/** Parser messages can quote the whole input; keep problem lines readable. */
+const MAX_MESSAGE_CHARS = 160;
+
+function clip(s: string): string {
+  return s.length > MAX_MESSAGE_CHARS ? `${s.slice(0, MAX_MESSAGE_CHARS)}…` : s;
+}
+
+/**
+ * Whether the parser failed because the text ended inside a value (a cut-off export line) rather
+ * than on a wrong character: V8 then says "end of JSON input", "Unterminated string", or reports
+ * the error at the position just past the last non-blank character.
+ */
+function stopsInsideValue(msg: string, text: string): boolean {
+  if (/end of JSON input|Unterminated string/i.test(msg)) return true;
+  const m = /at position (\d+)/.exec(msg);
+  return m !== null && Number(m[1]) >= text.trimEnd().length;
+}
+
+/** Where a record sits: file, its first line, and how many physical lines it spans. */
+export interface RecordPlace {
+  file: string;
+  line: number;
+  lines?: number;
+}
+
+/**
+ * Decodes the record in `buf[start, end)` (a line, or a pretty-printed value spanning `place.lines`
+ * lines) and accounts for it. Returns the events that passed the index filter.
+ */
+export function decodeRecord(
+  buf: Buffer,
+  start: number,
+  end: number,
+  place: RecordPlace,
+  opts: DecodeOptions,
+  acct: Accounting,
+): SourceEvent[] {
+  const { file, line } = place;
+  const n = place.lines ?? 1;
+  if (isBlank(buf, start, end)) {
+    acct.lines(file, 'blank', n);
+    return [];
+  }
+  const bad = (kind: MalformedKind, what: string): SourceEvent[] => {
+    acct.malformed(file, line, kind, what, n);
+    return [];
+  };
+  if (!isUtf8(buf.subarray(start, end))) return bad('invalid-utf8', 'invalid UTF-8');
+  let value: unknown;
+  const text = buf.toString('utf8', start, end);
+  try {
+    value = JSON.parse(text);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (stopsInsideValue(msg, text)) return bad('truncated', `truncated JSON: ${clip(msg)}`);
+    return bad('invalid-json', `invalid JSON: ${clip(msg)}`);
+  }
+  const shape = recognizeShape(value);
+  if (!shape.ok) return bad('not-an-object', shape.what);
+
+  const out: SourceEvent[] = [];
+  let skipped = 0;
+  for (const ev of shape.events) {
+    if (opts.indexFilter && !opts.indexFilter(ev.index)) {
+      skipped++;
+      continue;
+    }
+    const se: SourceEvent = { source: ev.source, origin: { file, line } };
+    if (ev.index !== undefined) se.index = ev.index;
+    if (ev.id !== undefined) se.id = ev.id;
+    out.push(se);
+  }
+  acct.events(file, shape.shape, out.length, skipped);
+  acct.lines(file, out.length === 0 && skipped > 0 ? 'skippedByIndex' : 'evaluated', n);
+  return out;
+}
+
+/**
+ * Decodes a batch of lines. Where `mask[i] === 0` a prefilter has passed over line `i`: it gets
+ * only the structural check and is counted as prefiltered, unless that check fails, in which case
+ * it is decoded in full so the problem is reported exactly as for an unmasked line.
+ */
+export function decodeBatch(
+  batch: LineBatch,
+  mask: Uint8Array | undefined,
+  opts: DecodeOptions,
+  acct: Accounting,
+): SourceEvent[] {
+  const { buf, starts, ends, file, firstLine, count } = batch;
+  const out: SourceEvent[] = [];
+  for (let i = 0; i < count; i++) {
+    const s = starts[i]!;
+    const e = ends[i]!;
+    if (mask !== undefined && mask[i] === 0) {
+      if (isBlank(buf, s, e)) {
+        acct.lines(file, 'blank');
+        continue;
+      }
+      if (structurallyPlausible(buf, s, e)) {
+        acct.lines(file, 'prefiltered');
+        continue;
+      }
+    }
+    const evs = decodeRecord(buf, s, e, { file, line: firstLine + i }, opts, acct);
+    for (const ev of evs) out.push(ev);
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/io/errors.js';
+import { openSource, resolveInputs } from '../../src/io/sources.js';
+import { FIXTURES, readAll, tempDir } from './support.js';
+
+async function bytesOf(path: string): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const c of openSource({ name: path, kind: 'file' }).chunks) parts.push(c);
+  return Buffer.concat(parts);
+}
+
+describe('resolveInputs', () => {
+  it('walks directories recursively in sorted order, picking event files and their .gz', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'b', 'inner'), { recursive: true });
+    mkdirSync(join(d, 'a'));
+    for (const f of ['b/inner/z.ndjson', 'b/x.jsonl', 'a/y.json.gz', 'a/notes.txt', 'a/w.ndjson.GZ', 'c.json', 'README.md']) {
+      writeFileSync(join(d, f), '{}\n');
+    }
+    symlinkSync(d, join(d, 'b', 'loop')); // a cycle must not hang the walk
+    const names = (await resolveInputs([d])).map((s) => s.name.slice(d.length + 1));
+    expect(names).toEqual(['a/w.ndjson.GZ', 'a/y.json.gz', 'b/inner/z.ndjson', 'b/x.jsonl', 'c.json']);
+  });
+
+  it('takes a named file whatever its extension, with its size', async () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'events.log'), '{}\n{}\n');
+    expect(await resolveInputs([join(d, 'events.log')])).toEqual([{ name: join(d, 'events.log'), kind: 'file', size: 6 }]);
+  });
+
+  it('reads stdin for no argument and for -', async () => {
+    expect((await resolveInputs([])).map((s) => s.kind)).toEqual(['stdin']);
+    expect((await resolveInputs(['-'])).map((s) => s.name)).toEqual(['-']);
+  });
+
+  it('throws an InputError naming a missing path', async () => {
+    const missing = join(tempDir(), 'nope.ndjson');
+    await expect(resolveInputs([missing])).rejects.toMatchObject({ name: 'InputError', reason: 'missing', path: missing });
+    await expect(resolveInputs([missing])).rejects.toBeInstanceOf(InputError);
+  });
+});
+
+describe('openSource', () => {
+  const plain = readFileSync(`${FIXTURES}shapes/hits.ndjson`);
+
+  it('inflates gzip found by magic bytes under a name without .gz', async () => {
+    const d = tempDir();
+    const p = join(d, 'export-2024-05-14');
+    copyFileSync(`${FIXTURES}shapes/events.ndjson.gz`, p);
+    expect(await bytesOf(p)).toEqual(plain);
+  });
+
+  it('inflates gzip named .ndjson, and reads concatenated gzip members', async () => {
+    const d = tempDir();
+    const p = join(d, 'events.ndjson');
+    writeFileSync(p, Buffer.concat([gzipSync(plain.subarray(0, 100)), gzipSync(plain.subarray(100))]));
+    expect(await bytesOf(p)).toEqual(plain);
+  });
+
+  it('does not inflate a plain file named .gz', async () => {
+    const d = tempDir();
+    const p = join(d, 'plain.ndjson.gz');
+    writeFileSync(p, plain);
+    expect(await bytesOf(p)).toEqual(plain);
+  });
+
+  it('counts raw (compressed) bytes read, for progress against the on-disk size', async () => {
+    const src = { name: `${FIXTURES}shapes/events.ndjson.gz`, kind: 'file' as const };
+    const opened = openSource(src);
+    for await (const _ of opened.chunks) void _;
+    expect(opened.rawBytesRead()).toBe(readFileSync(src.name).length);
+  });
+
+  it('throws an InputError naming an unreadable path on first read', async () => {
+    const missing = join(tempDir(), 'gone.ndjson');
+    await expect(bytesOf(missing)).rejects.toMatchObject({ name: 'InputError', path: missing });
+  });
+});
+
+describe('reading several inputs', () => {
+  it('reads files and directories in the order given', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'dir'));
+    copyFileSync(`${FIXTURES}shapes/hits.ndjson`, join(d, 'dir', 'b.ndjson'));
+    copyFileSync(`${FIXTURES}shapes/events.ndjson.gz`, join(d, 'dir', 'a.ndjson.gz'));
+    const first = join(d, 'first.ndjson');
+    writeFileSync(first, '{"n":0}\n');
+    const { events, acct } = await readAll([first, join(d, 'dir')]);
+    expect(events.map((e) => e.origin.file)).toEqual([first, ...Array(3).fill(join(d, 'dir', 'a.ndjson.gz')), ...Array(3).fill(join(d, 'dir', 'b.ndjson'))]);
+    expect([...acct.files.keys()]).toEqual([first, join(d, 'dir', 'a.ndjson.gz'), join(d, 'dir', 'b.ndjson')]);
+  });
+});
+
+describe('stopping early', () => {
+  it('closes the file when the consumer stops, plain or gzip', async () => {
+    const d = tempDir();
+    const big = Buffer.alloc(4 << 20, 0x61);
+    const plainPath = join(d, 'plain.ndjson');
+    const gzPath = join(d, 'gz.ndjson');
+    writeFileSync(plainPath, big);
+    writeFileSync(gzPath, gzipSync(big));
+    for (const p of [plainPath, gzPath]) {
+      const before = readdirSync('/proc/self/fd').length;
+      const opened = openSource({ name: p, kind: 'file' });
+      for await (const _ of opened.chunks) break;
+      // Give the stream's close a turn of the event loop.
+      await new Promise((r) => setTimeout(r, 20));
+      expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before);
+      expect(opened.rawBytesRead()).toBeLessThan(big.length + 1);
+    }
+  });
+});
