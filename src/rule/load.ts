@@ -9,6 +9,8 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { isPlainObject } from '../ecs/fields.js';
+import { KqlSyntaxError } from '../kql/errors.js';
+import { parseKql } from '../kql/parse.js';
 import { ruleSchema, type Rule } from './schema.js';
 
 export const SUPPORTED_RULE_TYPES = ['query', 'new_terms'] as const;
@@ -33,7 +35,7 @@ export interface RuleLoadOptions {
   ruleId?: string;
   /**
    * Checks that the query parses; throw to refuse the rule (the message is shown after the file
-   * name). The CLI passes the KQL parser here.
+   * name). Defaults to the KQL parser.
    */
   validateQuery?: (query: string) => void;
 }
@@ -164,12 +166,13 @@ export function parseRuleText(text: string, fileName: string, opts: RuleLoadOpti
   if (!parsed.success) {
     throw new RuleFileError(fileName, `not a valid rule:\n${formatSchemaIssues(parsed.error, chosen.pathPrefix)}`);
   }
-  if (opts.validateQuery) {
-    try {
-      opts.validateQuery(parsed.data.query);
-    } catch (e) {
-      throw new RuleFileError(fileName, `the query of rule "${parsed.data.name}" does not parse:\n${(e as Error).message}`);
-    }
+  const validateQuery = opts.validateQuery ?? ((q: string) => void parseKql(q));
+  try {
+    validateQuery(parsed.data.query);
+  } catch (e) {
+    // format() shows the offending line of a multi-line query with the caret under the spot.
+    const detail = e instanceof KqlSyntaxError ? e.format() : (e as Error).message;
+    throw new RuleFileError(fileName, `the query of rule "${parsed.data.name}" does not parse:\n${detail}`);
   }
   return parsed.data;
 }

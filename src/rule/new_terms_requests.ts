@@ -9,6 +9,7 @@
 import type { Json, JsonObject } from '../ecs/fields.js';
 import type { KueryNode } from '../kql/ast.js';
 import { buildEsQuery, type DslOptions, type DslQuery } from '../kql/dsl.js';
+import { parseKql } from '../kql/parse.js';
 import { parseDateMath } from './datemath.js';
 import type { Rule } from './schema.js';
 
@@ -22,8 +23,8 @@ export const COMBINED_TIMESTAMP_FIELD = 'kibana.combined_timestamp';
 export type CompositeKey = Record<string, string | number | null>;
 
 export interface NewTermsRequestOptions extends DslOptions {
-  /** The rule's query as an AST (the caller parses `rule.query`). */
-  queryAst: KueryNode;
+  /** The rule's query as an AST; parsed from `rule.query` when absent. */
+  queryAst?: KueryNode;
   /** Phase 1's `after` (the previous page's after_key); also where the first phase-2/3 batch starts. */
   afterKey?: CompositeKey;
   /** Term combinations from a phase-1 page, values in new_terms_fields order: one phase-2/3 pair per batch. */
@@ -144,7 +145,7 @@ export interface NewTermsRequests {
 export function newTermsAggregationRequests(
   rule: Rule,
   window: { from: Date; to: Date },
-  opts: NewTermsRequestOptions,
+  opts: NewTermsRequestOptions = {},
 ): NewTermsRequests {
   const fields = rule.new_terms_fields;
   if (rule.type !== 'new_terms' || !fields || fields.length === 0) {
@@ -157,8 +158,8 @@ export function newTermsAggregationRequests(
   // H moves with the window: Kibana parses it with forceNow = tuple.to (§A.1).
   const historyStart = parseDateMath(rule.history_window_start, window.to).toISOString();
   const fromMs = window.from.getTime();
-  const ruleFilter = (extra?: DslQuery[]): DslQuery =>
-    buildEsQuery(opts.queryAst, { ...opts, ...(extra ? { filters: extra } : {}) });
+  const ast = opts.queryAst ?? parseKql(rule.query);
+  const ruleFilter = (extra?: DslQuery[]): DslQuery => buildEsQuery(ast, { ...opts, ...(extra ? { filters: extra } : {}) });
 
   const phase1 = eventsSearch(rule, ts, ruleFilter(), from, to, {
     new_terms: {

@@ -95,3 +95,31 @@ describe('parseRuleText', () => {
     expect(() => parseRuleText(plain, 'rule.json', { validateQuery })).toThrow(/rule\.json: the query of rule "n" does not parse:\nExpected value.*\n.*\n-+\^/);
   });
 });
+
+describe('query validation with the KQL parser', () => {
+  const ruleWith = (query: string) =>
+    JSON.stringify({ rule_id: 'r', name: 'broken', type: 'query', query, index: ['i'], severity: 'low', risk_score: 1 });
+
+  it('refuses a rule whose query does not parse, with the file name and a caret under the spot', () => {
+    expect(() => parseRuleText(ruleWith('process.name:(lsmod or'), 'bad.json')).toThrow(
+      /^bad\.json: the query of rule "broken" does not parse:\nExpected .* found\.\nprocess\.name:\(lsmod or\n-+\^$/,
+    );
+  });
+
+  it('points into the right line of a multi-line query', () => {
+    const err = (() => {
+      try {
+        parseRuleText(ruleWith('event.category:process and\nprocess.name:'), 'bad.json');
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('accepted');
+    })();
+    expect(err.message).toMatch(/line 2, column 14: Expected/);
+    expect(err.message.split('\n').slice(-2)).toEqual(['process.name:', '-------------^']);
+  });
+
+  it('accepts the built-in rule query', () => {
+    expect(BUILTIN_RULE.query).toContain('process.parent.name');
+  });
+});

@@ -97,6 +97,10 @@ describe('newTermsAggregationRequests for the v210 rule', () => {
     expect(b.phase3.query.bool.filter[1].bool.should[0].range['event.ingested'].gte).toBe(r.window.from);
   });
 
+  it('parses the rule query itself when no AST is given', () => {
+    expect(newTermsAggregationRequests(BUILTIN_RULE, window)).toEqual(reqs);
+  });
+
   it('refuses a rule that is not new_terms', () => {
     expect(() => newTermsAggregationRequests({ ...BUILTIN_RULE, type: 'query' }, window, { queryAst: V210_AST })).toThrow(/not a new_terms rule/);
   });
