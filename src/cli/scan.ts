@@ -12,6 +12,9 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readEvents } from '../io/read-events.js';
 import { compileKql } from '../kql/compile.js';
+import { explainKql, summarizeExplanation } from '../kql/explain.js';
+import type { KueryNode } from '../kql/ast.js';
+import type { AlertDocument } from '../output/types.js';
 import { createChalk } from '../output/color.js';
 import { createFormatter } from '../output/formatter.js';
 import { createProgress } from '../output/progress.js';
@@ -22,6 +25,25 @@ import { EXIT_ALERTS, EXIT_OK, UserFacingError } from './exit.js';
 import { parseOptions, scanOptionsSchema } from './options.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
 import { detectionSection, inputSection } from './scan-summary.js';
+
+/**
+ * `--explain`: the alert's source event is the alert document without the flat `kibana.*` keys and
+ * with its original `event.kind`, so the query is explained on what Kibana evaluated.
+ */
+export function withExplanation(ast: KueryNode, alert: AlertDocument): AlertDocument {
+  const source: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(alert)) if (!k.startsWith('kibana.')) source[k] = v;
+  const event = source['event'];
+  if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
+    const restored: Record<string, unknown> = { ...(event as Record<string, unknown>) };
+    const original = alert['kibana.alert.original_event.kind'];
+    if (original === undefined) delete restored['kind'];
+    else restored['kind'] = original;
+    source['event'] = restored;
+  }
+  const summary = summarizeExplanation(explainKql(ast, source));
+  return { ...alert, 'kmod_enum_detect.explain': summary.text, 'kmod_enum_detect.branches': summary.branches };
+}
 
 /** `--runs FILE`: one ISO time per line; blank lines and `#` comments ignored. */
 export async function readRunsFile(file: string): Promise<Date[]> {
@@ -154,7 +176,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     await formatter.begin?.();
     for (const alert of result.alerts) {
       if (sink.closed) break;
-      await formatter.alert(alert);
+      await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
     }
     await formatter.end({
       summary: [inputSection(acct.total, acct.files.size, matched), detectionSection(result.summary)],
