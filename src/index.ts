@@ -6,3 +6,7 @@ export type { Rule } from './rule/schema.js';
 export { ruleSchema } from './rule/schema.js';
 export { BUILTIN_RULE } from './rule/builtin.js';
 export type { SourceEvent } from './io/types.js';
+export type { Prefilter, NeedleAtom, Requirement } from './kql/prefilter.js';
+export { derivePrefilter, choosePrefilter } from './kql/prefilter.js';
+export type { ByteLines } from './kql/prefilter-scan.js';
+export { prefilterBatch, calibratePrefilter, splitLines } from './kql/prefilter-scan.js';
