@@ -1,4 +1,164 @@
 #!/usr/bin/env node
-// Placeholder entry point; the commander wiring lands with the CLI work.
-process.stderr.write('kmod-enum-detect: not wired yet\n');
-process.exitCode = 2;
+/**
+ * Command-line wiring only: commander parses, src/cli/options.ts validates, and each command's module
+ * calls the rooms (kql, io, engine, output). Exit codes: 0 no alerts, 1 alerts, 2 usage/rule/input error.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { EXIT_USAGE, UserFacingError } from './exit.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+let debug = process.argv.includes('--debug');
+
+function scanOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--mode <mode>', 'new_terms: alerts as the scheduled rule would write them; query: every matching event').default('new_terms'))
+    .addOption(new Option('-f, --format <format>', 'pretty (default on a terminal), ndjson (default when piped), json, bulk'))
+    .option('-o, --output <file>', 'write alerts to FILE (atomically) instead of stdout')
+    .option('--start <iso>', 'first scheduled run (when the rule was enabled); default: from the data')
+    .option('--end <iso>', 'last scheduled run; default: from the data')
+    .option('--runs <file>', 'explicit run times, one ISO time per line (simulates late or missed runs)')
+    .option('--interval <interval>', "rule interval (default: the rule's, 5m)")
+    .option('--from <datemath>', "look-back per run (default: the rule's, now-9m)")
+    .option('--history-window-start <datemath>', "new_terms history (default: the rule's, now-14d)")
+    .option('--max-signals <n>', "alerts per run at most (default: the rule's, 100)")
+    .option('--rule <file>', 'load another rule: detection-rules TOML, prebuilt package JSON, or Kibana export NDJSON')
+    .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (kibana.alert.rule.uuid; alert ids depend on it)")
+    .option('--space <id>', 'Kibana space id', 'default')
+    .option('--state <file>', 'keep new_terms history between invocations in FILE')
+    .option('--strict', 'stop at the first malformed input line (exit 2)', false)
+    .option('--no-prefilter', 'parse every line (no raw-bytes literal prefilter)')
+    .option('--exit-zero', 'exit 0 even when alerts are found', false)
+    .option('-q, --quiet', 'no progress, no summary on stderr', false)
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .option('--explain', 'add kmod.explain (the branch that matched) to each alert', false)
+    .option('--threads <n>', 'worker threads for parsing (default: number of cores, at most 2 files in flight)')
+    .option('--debug', 'print stack traces for internal errors', false);
+}
+
+function buildProgram(): Command {
+  const program = new Command('kmod-enum-detect')
+    .description(
+      'Run Elastic Security\'s prebuilt rule "Enumeration of Kernel Modules" (v210) offline over NDJSON ECS events,\n' +
+        'with Kibana\'s KQL and new_terms semantics.',
+    )
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride();
+
+  scanOptions(
+    program
+      .command('scan', { isDefault: true })
+      .description('scan events for alerts (the default command); reads stdin when no file is given')
+      .argument('[inputs...]', 'NDJSON files or directories (.gz detected by content); - for stdin'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  pipe:    cat events.ndjson | kmod-enum-detect --format ndjson > alerts.ndjson
+  CI:      kmod-enum-detect --quiet --state .kmod-state.json logs/   # exit 1 when alerts are found
+  triage:  kmod-enum-detect --mode query export.ndjson.gz           # every matching event, as a table`,
+    )
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      const { runScan } = await import('./scan.js');
+      process.exitCode = await runScan(inputs, opts);
+    });
+
+  const kql = program.command('kql').description('KQL tools: parse a query, or filter events by one');
+  kql
+    .command('parse')
+    .description("print a query's AST (Kibana KueryNode JSON) on stdout; warnings on stderr")
+    .argument('<query>', 'KQL query')
+    .action(async (query: string) => {
+      const { runKqlParse } = await import('./kql.js');
+      process.exitCode = runKqlParse(query);
+    });
+  kql
+    .command('match')
+    .description('print the input lines whose events match the query, unchanged, in input order (like jq select)')
+    .argument('<query>', 'KQL query')
+    .argument('[inputs...]', 'NDJSON files or directories; stdin when none')
+    .option('--strict', 'stop at the first malformed line (exit 2)', false)
+    .option('-q, --quiet', 'no summary on stderr', false)
+    .action(async (query: string, inputs: string[], opts: Record<string, unknown>) => {
+      const { runKqlMatch } = await import('./kql.js');
+      process.exitCode = await runKqlMatch(query, inputs, opts);
+    });
+
+  program
+    .command('explain')
+    .description('for each event: the branch of the rule that matched, or the clause/exclusion that stopped it; then per-clause counts')
+    .argument('[inputs...]', 'NDJSON files or directories; stdin when none')
+    .addOption(new Option('-f, --format <format>', 'tree or json').choices(['tree', 'json']).default('tree'))
+    .option('--rule <file>', 'explain another rule (TOML, package JSON, Kibana export NDJSON)')
+    .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--matches-only', 'only show events that match', false)
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .option('--strict', 'stop at the first malformed line (exit 2)', false)
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      const { runExplain } = await import('./explain.js');
+      process.exitCode = await runExplain(inputs, opts);
+    });
+
+  program
+    .command('dsl')
+    .description("print the Elasticsearch Query DSL Kibana builds for the rule's query (and new_terms aggregations with --window)")
+    .option('--rule <file>', 'another rule file')
+    .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--window <from,to>', 'ISO times of one run window: print the new_terms phase 1 request (and 2/3 with --terms)')
+    .option('--terms <json>', 'JSON array of term combinations for phases 2 and 3, e.g. \'[["/usr/bin/kmod","/usr/bin/bash"]]\'')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runDsl } = await import('./dsl.js');
+      process.exitCode = await runDsl(opts);
+    });
+
+  const rule = program.command('rule').description('rule tools');
+  rule
+    .command('show')
+    .description('print the active rule (built-in v210 unless --rule) as JSON')
+    .option('--rule <file>', 'another rule file')
+    .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runRuleShow } = await import('./rule.js');
+      process.exitCode = await runRuleShow(opts);
+    });
+
+  return program;
+}
+
+function reportAndExit(err: unknown): void {
+  if (err instanceof CommanderError) {
+    // Help and --version are not errors; everything else commander rejects is a usage error.
+    const ok = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help';
+    process.exitCode = ok ? 0 : EXIT_USAGE;
+    return;
+  }
+  if (err instanceof UserFacingError) {
+    process.stderr.write(`kmod-enum-detect: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+    return;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  process.stderr.write(`kmod-enum-detect: internal error: ${e.message}\n`);
+  if (debug) process.stderr.write(`${e.stack ?? ''}\n`);
+  else process.stderr.write('(run again with --debug for a stack trace)\n');
+  process.exitCode = EXIT_USAGE;
+}
+
+async function main(): Promise<void> {
+  debug = process.argv.includes('--debug');
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (err) {
+    reportAndExit(err);
+  }
+}
+
+await main();

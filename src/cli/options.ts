@@ -1,0 +1,69 @@
+/**
+ * CLI option validation: commander hands over strings; zod turns them into typed, checked values at
+ * the boundary so the rest of the CLI can trust them. Messages name the option and what was expected.
+ */
+import { z } from 'zod';
+import { UserFacingError } from './exit.js';
+
+export const FORMATS = ['pretty', 'ndjson', 'json', 'bulk'] as const;
+export type Format = (typeof FORMATS)[number];
+export const MODES = ['new_terms', 'query'] as const;
+export type Mode = (typeof MODES)[number];
+
+const isoInstant = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/.test(s) && !Number.isNaN(Date.parse(s.replace(/(\.\d{3})\d+/, '$1'))), {
+    message: 'expected an ISO-8601 time such as 2024-05-14T09:00:00Z',
+  });
+
+const positiveInt = z
+  .string()
+  .regex(/^\d+$/, 'expected a positive whole number')
+  .transform(Number)
+  .refine((n) => n > 0, 'expected a positive whole number');
+
+export const scanOptionsSchema = z.object({
+  mode: z
+    .string()
+    .transform((s) => s.replace('-', '_'))
+    .pipe(z.enum(MODES, { message: `expected one of ${MODES.join(', ')}` }))
+    .default('new_terms'),
+  format: z.enum(FORMATS, { message: `expected one of ${FORMATS.join(', ')}` }).optional(),
+  output: z.string().min(1).optional(),
+  start: isoInstant.optional(),
+  end: isoInstant.optional(),
+  runs: z.string().min(1).optional(),
+  interval: z.string().min(1).optional(),
+  from: z.string().min(1).optional(),
+  historyWindowStart: z.string().min(1).optional(),
+  maxSignals: positiveInt.optional(),
+  rule: z.string().min(1).optional(),
+  ruleId: z.string().min(1).optional(),
+  ruleUuid: z.string().min(1).optional(),
+  space: z
+    .string()
+    .regex(/^[a-z0-9_-]+$/, 'expected a Kibana space id (lowercase letters, digits, _ and -)')
+    .default('default'),
+  state: z.string().min(1).optional(),
+  strict: z.boolean().default(false),
+  prefilter: z.boolean().default(true),
+  exitZero: z.boolean().default(false),
+  quiet: z.boolean().default(false),
+  color: z.boolean().optional(),
+  explain: z.boolean().default(false),
+  threads: positiveInt.optional(),
+  debug: z.boolean().default(false),
+});
+
+export type ScanOptions = z.infer<typeof scanOptionsSchema>;
+
+/** Validates raw commander options; a failure becomes a usage error naming the option. */
+export function parseOptions<T extends z.ZodTypeAny>(schema: T, raw: unknown): z.infer<T> {
+  const r = schema.safeParse(raw);
+  if (r.success) return r.data;
+  const lines = r.error.issues.map((i) => {
+    const opt = i.path.map((p) => `--${String(p).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`).join(' ');
+    return `invalid option ${opt}: ${i.message}`;
+  });
+  throw new UserFacingError(lines.join('\n'));
+}

@@ -1,0 +1,204 @@
+import { randomBytes } from 'node:crypto';
+import { close, createWriteStream, fchmod, fsync, unlinkSync } from 'node:fs';
+import { rename, stat, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
+import { promisify } from 'node:util';
+
+/**
+ * Where formatted output goes. Writes honour backpressure; once the reader has gone away (`| head`)
+ * writes are dropped and `signal` is aborted so the scan can stop early.
+ */
+export interface OutputSink {
+  /** Settles when the destination can take more; rejects on a real write error. */
+  write(chunk: string): Promise<void>;
+  /** Aborted when the reader went away (EPIPE): nothing more will be read, stop producing. */
+  readonly signal: AbortSignal;
+  /** True once the reader went away. */
+  readonly closed: boolean;
+  /** Success: flush; for a file, make it appear under its name (replacing any old one). */
+  close(): Promise<void>;
+  /** Failure or interruption: for a file, drop what was written and leave any old file untouched. */
+  abort(): Promise<void>;
+}
+
+function isEpipe(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  // ERR_STREAM_DESTROYED follows an EPIPE when something writes again after the stream died.
+  return code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED';
+}
+
+/**
+ * Keeps a stream whose reader may vanish from crashing the process: EPIPE (and writes after it) are
+ * swallowed, other errors are handed to `onError`. Use it for stderr too, whose reader can also be
+ * `| head` when diagnostics are piped.
+ */
+export function guardStream(stream: Writable, onEpipe: () => void = () => {}, onError: (err: Error) => void = () => {}): void {
+  stream.on('error', (err: Error) => (isEpipe(err) ? onEpipe() : onError(err)));
+}
+
+/** Waits for `drain`, or for the stream to die (then the caller sees `closed` or the error). */
+function drained(stream: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      stream.off('drain', done);
+      stream.off('close', done);
+      stream.off('error', done);
+      resolve();
+    };
+    stream.on('drain', done);
+    stream.on('close', done);
+    stream.on('error', done);
+  });
+}
+
+function ended(stream: Writable): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.once('error', reject);
+    stream.end(() => resolve());
+  });
+}
+
+class StreamSink implements OutputSink {
+  private readonly controller = new AbortController();
+  private failure: Error | undefined;
+  private gone = false;
+
+  constructor(
+    protected readonly stream: Writable,
+    private readonly onAbort: () => Promise<void> = async () => {},
+    private readonly onClose: () => Promise<void> = async () => {},
+  ) {
+    guardStream(
+      stream,
+      () => this.readerGone(),
+      (err) => {
+        this.failure ??= err;
+      },
+    );
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  get closed(): boolean {
+    return this.gone;
+  }
+
+  private readerGone(): void {
+    if (this.gone) return;
+    this.gone = true;
+    this.controller.abort();
+  }
+
+  async write(chunk: string): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.gone || this.stream.destroyed) return;
+    if (this.stream.write(chunk)) return;
+    await drained(this.stream);
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    if (this.failure) {
+      await this.abort();
+      throw this.failure;
+    }
+    if (!this.gone && this.stream.writableNeedDrain) await drained(this.stream);
+    try {
+      await this.onClose();
+    } catch (err) {
+      await this.abort();
+      throw err;
+    }
+  }
+
+  async abort(): Promise<void> {
+    await this.onAbort();
+  }
+}
+
+/** Standard output (or any writable standing for it). It is never ended: the process owns it. */
+export function stdoutSink(stream: Writable = process.stdout): OutputSink {
+  return new StreamSink(stream);
+}
+
+/**
+ * `--output FILE`, written atomically: into a temporary file beside it, fsynced and renamed over the
+ * target on `close()`. On `abort()` or a failed write the temporary file is removed and an existing
+ * target stays as it was; if the process exits without either, an exit hook removes it.
+ *
+ * A target that exists but is not a regular file (`/dev/null`, a FIFO) cannot be renamed over and
+ * has no old content to protect, so it is written directly.
+ */
+export async function fileSink(path: string): Promise<OutputSink> {
+  const existing = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (existing?.isDirectory()) throw Object.assign(new Error(`${path}: is a directory`), { code: 'EISDIR' });
+  if (existing && !existing.isFile()) {
+    const direct = createWriteStream(path, { flags: 'w', encoding: 'utf8' });
+    await new Promise((resolve, reject) => {
+      direct.once('open', resolve);
+      direct.once('error', reject);
+    });
+    return new StreamSink(
+      direct,
+      async () => {
+        direct.destroy();
+      },
+      () => ended(direct),
+    );
+  }
+
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  // A path-based stream with autoClose off leaves the fd to us, so it can be fsynced before the
+  // rename (a FileHandle-based stream would keep its handle referenced and make close() wait forever).
+  const stream = createWriteStream(tmp, { flags: 'wx', mode: 0o666, encoding: 'utf8', autoClose: false });
+  const fd = await new Promise<number>((resolve, reject) => {
+    stream.once('open', resolve);
+    stream.once('error', reject);
+  });
+  // Keep the permissions a user gave the file they are replacing.
+  if (existing) await promisify(fchmod)(fd, existing.mode & 0o7777).catch(() => {});
+
+  let settled = false;
+  const removeOnExit = () => {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // Already gone.
+    }
+  };
+  process.on('exit', removeOnExit);
+  const settle = () => {
+    settled = true;
+    process.off('exit', removeOnExit);
+  };
+
+  return new StreamSink(
+    stream,
+    async () => {
+      if (settled) return;
+      settle();
+      stream.destroy();
+      await promisify(close)(fd).catch(() => {});
+      await unlink(tmp).catch(() => {});
+    },
+    async () => {
+      if (settled) return;
+      await ended(stream);
+      await promisify(fsync)(fd);
+      await promisify(close)(fd);
+      await rename(tmp, path);
+      settle();
+    },
+  );
+}
+
+/** stdout, or `output` written atomically when given (`-` also means stdout). */
+export async function openSink(output?: string): Promise<OutputSink> {
+  return output === undefined || output === '-' ? stdoutSink() : fileSink(output);
+}

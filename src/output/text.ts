@@ -1,0 +1,64 @@
+/**
+ * Terminal text helpers: how many columns a string takes, cutting it to a width, and making
+ * untrusted values (command lines are attacker-controlled) safe to print on a terminal.
+ */
+
+const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+
+// East Asian Wide/Fullwidth blocks and emoji: the ranges terminals draw two columns wide.
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
+const ZERO_WIDTH = /^[\p{M}\u200b-\u200f\u2060\ufe00-\ufe0f\ufeff]+$/u;
+
+function graphemeWidth(g: string): number {
+  if (ZERO_WIDTH.test(g)) return 0;
+  if (WIDE.test(g) || /\p{Extended_Pictographic}\ufe0f/u.test(g)) return 2;
+  return 1;
+}
+
+/** Columns `s` takes on a terminal (no ANSI codes expected: measure before colouring). */
+export function displayWidth(s: string): number {
+  // ASCII fast path: most cells are plain host names and paths.
+  if (/^[\x20-\x7e]*$/.test(s)) return s.length;
+  let w = 0;
+  for (const { segment } of segmenter.segment(s)) w += graphemeWidth(segment);
+  return w;
+}
+
+export const ELLIPSIS = '…';
+
+/** `s` cut to at most `width` columns, ending in an ellipsis when something was cut. */
+export function truncate(s: string, width: number): string {
+  if (width <= 0) return '';
+  if (displayWidth(s) <= width) return s;
+  let out = '';
+  let w = 0;
+  for (const { segment } of segmenter.segment(s)) {
+    const gw = graphemeWidth(segment);
+    if (w + gw > width - 1) break;
+    out += segment;
+    w += gw;
+  }
+  return out + ELLIPSIS;
+}
+
+/** `s` padded with spaces on the right to `width` columns. */
+export function padEnd(s: string, width: number): string {
+  const w = displayWidth(s);
+  return w >= width ? s : s + ' '.repeat(width - w);
+}
+
+const ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/**
+ * Replaces control characters (which could move the cursor, recolour or rewrite the terminal) and
+ * bidi overrides (which could make a command line read differently from what ran) with visible
+ * escapes. Everything printed from an event goes through this.
+ */
+export function sanitize(s: string): string {
+  return s.replace(/[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) => {
+    const named = ESCAPES[c];
+    if (named) return named;
+    const code = c.charCodeAt(0);
+    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  });
+}
