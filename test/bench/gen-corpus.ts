@@ -299,7 +299,7 @@ export async function generateCorpus(opts: CorpusOptions): Promise<CorpusStats> 
     stats.lines++;
     stats.bytes += Buffer.byteLength(line) + 1;
     if (chunk.length === 2000) {
-      if (!out.write(`${chunk.join('\n')}\n`)) await new Promise((res) => out.once('drain', res));
+      if (!out.write(`${chunk.join('\n')}\n`)) await new Promise<void>((res) => out.once('drain', () => res()));
       chunk = [];
     }
   }
