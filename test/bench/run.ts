@@ -222,12 +222,12 @@ async function main(): Promise<void> {
   lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const m of rows) {
     if (m.failed !== undefined) {
-      lines.push(`| ${m.name} | failed | | | | | | | | ${m.failed.replace(/\|/g, '\\|')} |`);
+      lines.push(`| ${m.name.replace(/\|/g, '\\|')} | failed | | | | | | | | ${m.failed.replace(/\|/g, '\\|')} |`);
       continue;
     }
     const s = m.seconds!;
     lines.push(
-      `| ${m.name} | ${fmt(s)} | ${fmt(m.min)} | ${(mb / s).toFixed(0)} | ${Math.round(events / s).toLocaleString('en-US')} | ${fmt(m.rssMB, 0)} | ${cat ? (s / cat).toFixed(1) : '–'} | ${grep ? (s / grep).toFixed(2) : '–'} | ${jq ? (jq / s).toFixed(1) : '–'} | ${m.result.replace(/\|/g, '\\|')}${m.scaledBy ? ` (time ×${m.scaledBy.toFixed(1)})` : ''} |`,
+      `| ${m.name.replace(/\|/g, '\\|')} | ${fmt(s)} | ${fmt(m.min)} | ${(mb / s).toFixed(0)} | ${Math.round(events / s).toLocaleString('en-US')} | ${fmt(m.rssMB, 0)} | ${cat ? (s / cat).toFixed(1) : '–'} | ${grep ? (s / grep).toFixed(2) : '–'} | ${jq ? (jq / s).toFixed(1) : '–'} | ${m.result.replace(/\|/g, '\\|')}${m.scaledBy ? ` (time ×${m.scaledBy.toFixed(1)})` : ''} |`,
     );
   }
   lines.push('');
