@@ -97,16 +97,23 @@ export const ECS_KEYWORD_IGNORE_ABOVE = 1024;
  * booleans as their JSON text (`5` → "5", `true` → "true"), objects never.
  */
 export function toKeywordTerm(v: unknown, ignoreAbove: number = ECS_KEYWORD_IGNORE_ABOVE): string | undefined {
+  let text: string;
   switch (typeof v) {
     case 'string':
-      return v.length > ignoreAbove ? undefined : v;
+      text = v;
+      break;
     case 'number':
-      return Number.isFinite(v) ? String(v) : undefined;
+      if (!Number.isFinite(v)) return undefined;
+      text = String(v);
+      break;
     case 'boolean':
-      return v ? 'true' : 'false';
+      text = v ? 'true' : 'false';
+      break;
     default:
       return undefined;
   }
+  // Elasticsearch applies ignore_above to the text of any value indexed into a keyword field.
+  return text.length > ignoreAbove ? undefined : text;
 }
 
 /** Distinct keyword terms of a field, in first-seen order (doc values are a set per field). */
@@ -118,4 +125,43 @@ export function getKeywordTerms(doc: unknown, path: string, ignoreAbove: number 
     return false;
   });
   return [...seen];
+}
+
+/**
+ * Calls `visit` with every scalar leaf of `doc` (arrays flattened, nulls skipped, objects walked);
+ * stops early when `visit` returns true. For queries that name no field.
+ */
+export function visitLeafValues(doc: unknown, visit: (value: unknown) => boolean): boolean {
+  if (doc === null || doc === undefined) return false;
+  if (Array.isArray(doc)) {
+    for (const el of doc) if (visitLeafValues(el, visit)) return true;
+    return false;
+  }
+  if (isPlainObject(doc)) {
+    for (const key in doc) {
+      if (Object.prototype.hasOwnProperty.call(doc, key) && visitLeafValues(doc[key], visit)) return true;
+    }
+    return false;
+  }
+  return visit(doc);
+}
+
+/**
+ * Like visitLeafValues, with each leaf's field name: keys joined with `.` (so `{"a":{"b":1}}` and
+ * `{"a.b":1}` both give `a.b`). For field-name patterns such as `process.*`.
+ */
+export function visitLeafPaths(doc: unknown, visit: (path: string, value: unknown) => boolean, prefix = ''): boolean {
+  if (doc === null || doc === undefined) return false;
+  if (Array.isArray(doc)) {
+    for (const el of doc) if (visitLeafPaths(el, visit, prefix)) return true;
+    return false;
+  }
+  if (isPlainObject(doc)) {
+    for (const key in doc) {
+      if (!Object.prototype.hasOwnProperty.call(doc, key)) continue;
+      if (visitLeafPaths(doc[key], visit, prefix === '' ? key : `${prefix}.${key}`)) return true;
+    }
+    return false;
+  }
+  return visit(prefix, doc);
 }

@@ -53,8 +53,11 @@ export interface NotNode {
 export interface RangeNode {
   type: 'function';
   function: 'range';
-  /** Kibana keeps the operator as a bare string between the two literal nodes. */
-  arguments: [ValueNode, RangeOperator, LiteralNode];
+  /**
+   * Kibana keeps the operator as a bare string between field and value. The value is a wildcard node
+   * when it holds an unescaped `*` (`a > b*`); Elasticsearch then compares with the text `b*`.
+   */
+  arguments: [ValueNode, RangeOperator, ValueNode];
 }
 
 export interface NestedNode {
