@@ -165,6 +165,8 @@ async function main(): Promise<void> {
   rows.push(measure('stage: read 1 MiB', `node ${stagesJs} read ${corpus}`, r, () => '-'));
   rows.push(measure('stage: prefilter only', `node ${stagesJs} prefilter ${corpus}`, r, stageResult));
   rows.push(measure('stage: prefilter + parse + predicate', `node ${stagesJs} prefilter-parse ${corpus}`, r, stageResult));
+  rows.push(measure('parallel (2 workers): prefilter + parse + predicate', `node ${stagesJs} parallel ${corpus}`, r, stageResult));
+  rows.push(measure('parallel (2 workers): parse every line + predicate', `node ${stagesJs} parallel-noprefilter ${corpus}`, Math.min(r, 3), stageResult));
   rows.push(measure('stage: parse every line + predicate', `node ${stagesJs} parse-all ${corpus}`, Math.min(r, 3), stageResult));
 
   if (which('jq')) {

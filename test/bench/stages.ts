@@ -85,6 +85,16 @@ function forEachBatch(file: string, onBatch: (batch: ByteLines) => void): number
   return total;
 }
 
+/** The complete lines of the first 1 MiB of `file` (the calibration sample). */
+function firstBatch(file: string): ByteLines {
+  const fd = openSync(file, 'r');
+  const buf = Buffer.allocUnsafe(CHUNK);
+  const n = readSync(fd, buf, 0, CHUNK, 0);
+  closeSync(fd);
+  const cut = n < CHUNK ? n : buf.lastIndexOf(10, n - 1) + 1;
+  return splitLines(buf.subarray(0, cut));
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)]!;
@@ -135,6 +145,21 @@ async function main(): Promise<void> {
       }
     });
     Object.assign(out, { lines, matches });
+  } else if (stage === 'parallel' || stage === 'parallel-noprefilter') {
+    // The built modules, so that the workers run compiled JavaScript.
+    const par = (await import(pathToFileURL(join(process.cwd(), 'dist/io/parallel.js')).href)) as typeof import('../../src/io/parallel.js');
+    const threads = Number(process.env['BENCH_THREADS'] ?? 2);
+    let pf = stage === 'parallel' ? derivePrefilter(rq.ast) : null;
+    if (pf !== null) pf = calibratePrefilter(pf, firstBatch(file));
+    let lines = 0;
+    let candidates = 0;
+    let matches = 0;
+    for await (const r of par.scanPieces(par.cutFileRanges(file), { query: rq.ast, prefilter: pf }, { threads })) {
+      lines += r.lines;
+      candidates += r.candidates;
+      matches += r.matches.length;
+    }
+    Object.assign(out, { threads, lines, candidates, matches, predicate: 'compileKql' });
   } else if (stage === 'eval-cost') {
     const events: unknown[] = [];
     forEachBatch(file, (batch) => {
