@@ -117,9 +117,22 @@ function isRequirement(field: ValueNode, value: ValueNode): Requirement | null {
 function wildcardRequirement(field: string | null, pattern: string): Requirement | null {
   const runs = pattern.split(WILDCARD_SENTINEL);
   const parts: Requirement[] = [];
-  runs.forEach((run, i) => {
+  runs.forEach((whole, i) => {
+    let run = whole;
+    let quoteBefore = i === 0;
+    let quoteAfter = i === runs.length - 1;
+    // A wildcard may cut a surrogate pair in two: the half at a run's edge is then no lone surrogate
+    // in the value (and no `\u` escape in the line), so it is dropped from the needle.
+    if (/^[\udc00-\udfff]/.test(run)) {
+      run = run.slice(1);
+      quoteBefore = false;
+    }
+    if (/[\ud800-\udbff]$/.test(run)) {
+      run = run.slice(0, -1);
+      quoteAfter = false;
+    }
     if (run === '' || couldBeInNumberText(run)) return;
-    const r = atom(field, run, i === 0, i === runs.length - 1);
+    const r = atom(field, run, quoteBefore, quoteAfter);
     if (r !== null) parts.push(r);
   });
   return combine('allOf', parts);

@@ -62,6 +62,11 @@ describe('derivePrefilter: needle derivation', () => {
     expect(texts(derivePrefilter(is('a', wc('12*x'))))).toEqual(['x']);
   });
 
+  it('a wildcard that cuts a surrogate pair leaves the halves out of its needles', () => {
+    expect(texts(derivePrefilter(is('p', wc('x\ud83d*\ude00yz'))))).toEqual(['yz']);
+    expect(maskOf(is('p', wc('x\ud83d*\ude00yz')), '{"p":"x😀yz"}')).toEqual([1]);
+  });
+
   it('true and false also match unquoted JSON booleans', () => {
     expect(derivePrefilter(is('a', true))?.needles[0]).toMatchObject({ text: 'true', quoteBefore: false, quoteAfter: false });
     expect(derivePrefilter(is('a', 'false'))?.needles[0]).toMatchObject({ text: 'false', quoteBefore: false, quoteAfter: false });
