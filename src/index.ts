@@ -62,4 +62,4 @@ export { renderExplanationTree, renderExplanationSummary, explanationToJson, ren
 export type { Prefilter, NeedleAtom, Requirement } from './kql/prefilter.js';
 export { derivePrefilter, choosePrefilter } from './kql/prefilter.js';
 export type { ByteLines } from './kql/prefilter-scan.js';
-export { prefilterBatch, calibratePrefilter, splitLines } from './kql/prefilter-scan.js';
+export { prefilterBatch, calibratePrefilter, splitLines as splitBufferLines } from './kql/prefilter-scan.js';
