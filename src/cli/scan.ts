@@ -12,6 +12,9 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readEvents } from '../io/read-events.js';
 import { compileKql } from '../kql/compile.js';
+import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
+import { calibratePrefilter, prefilterBatch } from '../kql/prefilter-scan.js';
+import type { LineBatch } from '../io/lines.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import type { KueryNode } from '../kql/ast.js';
 import type { AlertDocument } from '../output/types.js';
@@ -77,6 +80,21 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   const { rule } = active;
   const predicate = compileKql(active.ast);
   const indexFilter = compileIndexFilter(rule.index);
+  // --strict parses every line, so nothing a prefilter passes over can hide a malformed one.
+  let pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
+  const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
+  let calibrated = false;
+  const prefilter =
+    pf === null
+      ? undefined
+      : (batch: LineBatch): Uint8Array => {
+          // The choice among AND children is redone once on the first batch of real data.
+          if (!calibrated) {
+            pf = calibratePrefilter(pf!, batch);
+            calibrated = true;
+          }
+          return prefilterBatch(pf!, batch);
+        };
 
   const engineOpts: EngineOptions = { mode: opts.mode, space: opts.space };
   if (opts.ruleUuid !== undefined) engineOpts.ruleUuid = opts.ruleUuid;
@@ -133,6 +151,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
         {
           strict: opts.strict,
           indexFilter,
+          ...(prefilter && { prefilter }),
           onProgress: (p) => {
             bytes = p;
           },
@@ -179,7 +198,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
     }
     await formatter.end({
-      summary: [inputSection(acct.total, acct.files.size, matched), detectionSection(result.summary)],
+      summary: [inputSection(acct.total, acct.files.size, matched, prefilterState || (pf?.needles.map((n) => n.text).join(', ') ?? '')), detectionSection(result.summary)],
       warnings,
       errors,
     });
