@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Accounting, MalformedKind } from './accounting.js';
-import type { LineBatch } from './lines.js';
+import type { LineBatch, LongLine } from './lines.js';
 import { recognizeShape } from './shapes.js';
 import { isBlank, structurallyPlausible } from './structural.js';
 import type { SourceEvent } from './types.js';
@@ -122,4 +122,9 @@ export function decodeBatch(
     for (const ev of evs) out.push(ev);
   }
   return out;
+}
+
+/** A line over the size limit, reported the same way by the reader and by a worker's piece scanner. */
+export function accountLongLine(acct: Accounting, long: LongLine, maxLineBytes: number): void {
+  acct.malformed(long.file, long.line, 'too-long', `line too long (${long.bytes} bytes > ${maxLineBytes})`);
 }

@@ -52,10 +52,19 @@ export class LineSplitter {
   private skipping = false;
   private skipBytes = 0;
 
+  /**
+   * `bom: false` for a splitter that starts mid-file (a worker's byte range): its line 1 is not the
+   * file's, so a BOM there is data, exactly as it is for the splitter that reads the whole file.
+   */
+  private readonly bom: boolean;
+
   constructor(
     readonly file: string,
     readonly maxLineBytes: number = DEFAULT_MAX_LINE_BYTES,
-  ) {}
+    opts: { bom?: boolean } = {},
+  ) {
+    this.bom = opts.bom ?? true;
+  }
 
   /** The number the next line will get. */
   get nextLine(): number {
@@ -146,7 +155,7 @@ export class LineSplitter {
   private single(buf: Buffer): LineBatch {
     let s = 0;
     let e = buf.length;
-    if (this.lineNo === 1 && hasBom(buf, 0, e)) s = 3;
+    if (this.lineNo === 1 && this.bom && hasBom(buf, 0, e)) s = 3;
     if (e > s && buf[e - 1] === CR) e--;
     const batch: LineBatch = { file: this.file, buf, starts: [s], ends: [e], firstLine: this.lineNo, count: 1 };
     this.lineNo++;
@@ -177,7 +186,7 @@ export class LineSplitter {
       } else {
         let s = pos;
         let e = nl;
-        if (this.lineNo === 1 && hasBom(chunk, s, e)) s += 3;
+        if (this.lineNo === 1 && this.bom && hasBom(chunk, s, e)) s += 3;
         if (e > s && chunk[e - 1] === CR) e--;
         starts.push(s);
         ends.push(e);

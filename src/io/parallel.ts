@@ -46,6 +46,7 @@ export function cutFileRanges(file: string, pieceBytes: number = DEFAULT_PIECE_B
 export async function* streamPieces(input: Readable, file: string, pieceBytes: number = DEFAULT_PIECE_BYTES): AsyncGenerator<ScanPiece> {
   let pending: Buffer[] = [];
   let pendingBytes = 0;
+  let first = true;
   for await (const chunk of input) {
     const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
     pending.push(b);
@@ -54,11 +55,12 @@ export async function* streamPieces(input: Readable, file: string, pieceBytes: n
     const all = Buffer.concat(pending, pendingBytes);
     const cut = all.lastIndexOf(10) + 1;
     if (cut === 0) continue;
-    yield { kind: 'bytes', file, bytes: all.subarray(0, cut) };
+    yield { kind: 'bytes', file, bytes: all.subarray(0, cut), first };
+    first = false;
     pending = [all.subarray(cut)];
     pendingBytes = all.length - cut;
   }
-  if (pendingBytes > 0) yield { kind: 'bytes', file, bytes: Buffer.concat(pending, pendingBytes) };
+  if (pendingBytes > 0) yield { kind: 'bytes', file, bytes: Buffer.concat(pending, pendingBytes), first };
 }
 
 /** A piece's result with absolute line numbers, in input order. */
@@ -93,11 +95,15 @@ function spawnWorker(job: ScanJob): Worker {
 
 function absolute(result: PieceResult, lineOffset: number): PieceResult {
   if (lineOffset === 0) return result;
-  return {
+  const acct = result.accounting;
+  const shifted: PieceResult = {
     ...result,
-    malformed: result.malformed.map((m) => ({ ...m, line: m.line + lineOffset })),
     matches: result.matches.map((ev) => ({ ...ev, origin: { file: ev.origin.file, line: ev.origin.line + lineOffset } })),
+    accounting: { ...acct, problems: acct.problems.map((p) => ({ ...p, line: p.line + lineOffset })) },
   };
+  const f = result.failure;
+  if (f?.line !== undefined) shifted.failure = { ...f, line: f.line + lineOffset };
+  return shifted;
 }
 
 /**

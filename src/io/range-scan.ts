@@ -1,125 +1,135 @@
 /**
- * The work one thread does on one piece of input: read it with 1 MiB reads, split lines, run the
- * prefilter on the raw bytes, decode and parse the candidate lines only, and keep the events the
- * predicate matches. Pure apart from the file reads, so a worker and the main thread run the same
- * code and a parallel scan gives exactly what a sequential one gives.
+ * The work one thread does on one piece of input: read it with 1 MiB reads, split it with the
+ * reader's LineSplitter, run the prefilter on the raw bytes, decode the candidate lines with the
+ * reader's decodeBatch (every shape, the structural check of passed-over lines, the index filter,
+ * the malformed-line accounting), and keep the events the predicate matches. A worker and the main
+ * thread run this same code, so a parallel scan gives exactly what the sequential reader gives.
+ *
+ * Line numbers in a result are relative to the piece (its first line is 1); parallel.ts makes them
+ * absolute once the lines of the earlier pieces are known.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { compileKql } from '../kql/compile.js';
 import type { KueryNode } from '../kql/ast.js';
 import type { Prefilter } from '../kql/prefilter.js';
-import { prefilterBatch, splitLines, type ByteLines } from '../kql/prefilter-scan.js';
+import { prefilterBatch } from '../kql/prefilter-scan.js';
+import { compileIndexFilter } from '../rule/index-patterns.js';
+import { Accounting, type AccountingSnapshot } from './accounting.js';
+import { accountLongLine, decodeBatch, type DecodeOptions } from './decode.js';
+import { InputError, type InputErrorReason } from './errors.js';
+import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type SplitItem } from './lines.js';
+import { READ_CHUNK_BYTES } from './sources.js';
 import type { SourceEvent } from './types.js';
 
-const READ_SIZE = 1 << 20;
-
-/** A piece of input: a byte range of a file cut at newlines, or bytes already read (stdin). */
+/**
+ * A piece of input in line mode: a byte range of a plain file cut at newlines, or bytes already read
+ * (a chunk of a stream cut at a newline). `first` says the piece starts the file (a BOM is stripped
+ * only there); for a file range that is `start === 0`.
+ */
 export type ScanPiece =
   | { kind: 'file'; file: string; start: number; end: number }
-  | { kind: 'bytes'; file: string; bytes: Uint8Array };
+  | { kind: 'bytes'; file: string; bytes: Uint8Array; first?: boolean };
 
+/** Everything a worker needs, as plain data (it is posted to the thread once, at start-up). */
 export interface ScanJob {
   query: KueryNode;
-  /** null: every line is parsed (no usable literal, or --no-prefilter). */
+  /** The prefilter already calibrated by the main thread; null: every line is parsed. */
   prefilter: Prefilter | null;
+  /** The rule's index patterns (see rule/index-patterns.ts); empty: every index is in scope. */
+  indexPatterns?: readonly string[];
+  /** Stop the piece at its first bad line (the main thread rethrows it when its turn comes). */
+  strict?: boolean;
+  maxLineBytes?: number;
+  /** Problems kept as text per piece; the main thread keeps the first ones over all pieces. */
+  maxProblems?: number;
+}
+
+/** The first bad line of a piece under `strict`, line relative to the piece. */
+export interface PieceFailure {
+  reason: InputErrorReason;
+  path: string;
+  detail: string;
+  line?: number;
 }
 
 export interface PieceResult {
-  /** Lines in the piece (blank ones included), for line numbering across pieces. */
+  /** Physical lines in the piece (blank and malformed included), for numbering the next pieces. */
   lines: number;
-  candidates: number;
-  passedOver: number;
-  malformed: { line: number; reason: string }[];
-  /** Matching events, in input order; origin lines are relative to the piece (1-based). */
+  /** Events decoded and in index scope (what the sequential path hands to the predicate). */
+  events: number;
+  /** Matching events, in input order; origin lines relative to the piece. */
   matches: SourceEvent[];
+  /** The piece's line accounting; problem lines relative to the piece. */
+  accounting: AccountingSnapshot;
+  failure?: PieceFailure;
 }
 
 export type PieceScanner = (piece: ScanPiece) => PieceResult;
 
-/**
- * Until the reader's decodeBatch is merged, lines are unwrapped here for the two common shapes only
- * (a bare document, a search hit's `_source`); the reader's shape detection replaces this.
- */
-function toSourceEvent(doc: unknown, file: string, line: number): SourceEvent | undefined {
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return undefined;
-  const o = doc as Record<string, unknown>;
-  const src = o['_source'];
-  if (typeof src === 'object' && src !== null && !Array.isArray(src)) {
-    return {
-      source: src as Record<string, unknown>,
-      ...(typeof o['_index'] === 'string' ? { index: o['_index'] } : {}),
-      ...(typeof o['_id'] === 'string' ? { id: o['_id'] } : {}),
-      origin: { file, line },
-    };
+function isFirst(piece: ScanPiece): boolean {
+  return piece.kind === 'file' ? piece.start === 0 : piece.first ?? true;
+}
+
+/** The bytes of a file range, in fresh 1 MiB Buffers (the splitter keeps views of the last one). */
+function* fileChunks(file: string, start: number, end: number): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    let pos = start;
+    while (pos < end) {
+      const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, end - pos));
+      const n = readSync(fd, buf, 0, buf.length, pos);
+      if (n === 0) break; // the file shrank under us: what was read is what there is
+      pos += n;
+      yield n === buf.length ? buf : buf.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
   }
-  return { source: o, origin: { file, line } };
 }
 
 export function createPieceScanner(job: ScanJob): PieceScanner {
   const predicate = compileKql(job.query);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-
-  const scanBatch = (batch: ByteLines, file: string, firstLine: number, out: PieceResult): void => {
-    const mask = job.prefilter === null ? undefined : prefilterBatch(job.prefilter, batch);
-    for (let i = 0; i < batch.count; i++) {
-      const line = firstLine + i;
-      const s = batch.starts[i]!;
-      const e = batch.ends[i]!;
-      if (mask !== undefined && mask[i] === 0) {
-        out.passedOver++;
-        continue;
-      }
-      out.candidates++;
-      if (e === s) continue;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(decoder.decode(batch.buf.subarray(s, e)));
-      } catch (err) {
-        out.malformed.push({ line, reason: err instanceof SyntaxError ? 'invalid JSON' : 'invalid UTF-8' });
-        continue;
-      }
-      const ev = toSourceEvent(doc, file, line);
-      if (ev === undefined) out.malformed.push({ line, reason: 'not a JSON object' });
-      else if (predicate(ev.source)) out.matches.push(ev);
-    }
-  };
+  const decodeOpts: DecodeOptions = { indexFilter: compileIndexFilter(job.indexPatterns ?? []) };
+  const maxBytes = job.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  const pf = job.prefilter;
 
   return (piece) => {
-    const out: PieceResult = { lines: 0, candidates: 0, passedOver: 0, malformed: [], matches: [] };
-    if (piece.kind === 'bytes') {
-      const batch = splitLines(piece.bytes);
-      scanBatch(batch, piece.file, 1, out);
-      out.lines = batch.count;
-      return out;
-    }
-    const fd = openSync(piece.file, 'r');
-    try {
-      let buf = Buffer.allocUnsafe(READ_SIZE * 2);
-      let carry = 0;
-      let pos = piece.start;
-      while (pos < piece.end || carry > 0) {
-        if (buf.length - carry < READ_SIZE) {
-          const bigger = Buffer.allocUnsafe(buf.length * 2);
-          buf.copy(bigger, 0, 0, carry);
-          buf = bigger;
+    const acct = new Accounting({ strict: job.strict === true, ...(job.maxProblems !== undefined && { maxProblems: job.maxProblems }) });
+    acct.file(piece.file);
+    const splitter = new LineSplitter(piece.file, maxBytes, { bom: isFirst(piece) });
+    const matches: SourceEvent[] = [];
+    let events = 0;
+    const handle = (items: SplitItem[]): void => {
+      for (const item of items) {
+        if (item.type === 'too-long') {
+          accountLongLine(acct, item.long, maxBytes);
+          continue;
         }
-        const n = pos < piece.end ? readSync(fd, buf, carry, Math.min(READ_SIZE, piece.end - pos), pos) : 0;
-        pos += n;
-        const filled = carry + n;
-        const atEnd = n === 0 || pos >= piece.end;
-        const cut = atEnd ? filled : buf.lastIndexOf(10, filled - 1) + 1;
-        if (cut > 0) {
-          const batch = splitLines(buf.subarray(0, cut));
-          scanBatch(batch, piece.file, out.lines + 1, out);
-          out.lines += batch.count;
-        }
-        buf.copy(buf, 0, cut, filled);
-        carry = filled - cut;
-        if (atEnd) break;
+        const mask = pf === null ? undefined : prefilterBatch(pf, item.batch);
+        const evs = decodeBatch(item.batch, mask, decodeOpts, acct);
+        events += evs.length;
+        for (const ev of evs) if (predicate(ev.source)) matches.push(ev);
       }
-    } finally {
-      closeSync(fd);
+    };
+    let failure: PieceFailure | undefined;
+    try {
+      if (piece.kind === 'bytes') {
+        const b = piece.bytes;
+        handle(splitter.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      } else {
+        for (const chunk of fileChunks(piece.file, piece.start, piece.end)) handle(splitter.push(chunk));
+      }
+      handle(splitter.end());
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      failure = { reason: e.reason, path: e.path, detail: e.detail, ...(e.line !== undefined && { line: e.line }) };
     }
-    return out;
+    return {
+      lines: splitter.nextLine - 1,
+      events,
+      matches,
+      accounting: acct.snapshot(),
+      ...(failure !== undefined && { failure }),
+    };
   };
 }

@@ -4,7 +4,7 @@
  * per ~1 MiB rather than one per event.
  */
 import { Accounting } from './accounting.js';
-import { decodeBatch, decodeRecord, type DecodeOptions } from './decode.js';
+import { accountLongLine, decodeBatch, decodeRecord, type DecodeOptions } from './decode.js';
 import { InputError } from './errors.js';
 import { ValueAssembler, type ValueItem } from './json-values.js';
 import { DEFAULT_MAX_LINE_BYTES, LineSplitter, type LineBatch, type SplitItem } from './lines.js';
@@ -34,10 +34,10 @@ export interface ReadEventsOptions {
   onProgress?: (p: ReadProgress) => void;
 }
 
-type FileMode = 'undecided' | 'lines' | 'values';
+export type FileMode = 'undecided' | 'lines' | 'values';
 
 /** A pretty-printed file announces itself by a first non-blank line holding only `{` or `[`. */
-function decideMode(batch: LineBatch): FileMode {
+export function decideMode(batch: LineBatch): FileMode {
   const { buf, starts, ends } = batch;
   for (let i = 0; i < batch.count; i++) {
     const s = starts[i]!;
@@ -84,7 +84,7 @@ export async function* readSource(
     if (item.type === 'too-long') {
       if (mode === 'undecided') mode = 'lines';
       if (mode === 'values') return values!.feedLongLine(item.long.line, item.long.bytes).flatMap(handleValue);
-      acct.malformed(name, item.long.line, 'too-long', `line too long (${item.long.bytes} bytes > ${maxBytes})`);
+      accountLongLine(acct, item.long, maxBytes);
       return [];
     }
     const batch = item.batch;

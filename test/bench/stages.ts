@@ -156,7 +156,7 @@ async function main(): Promise<void> {
     let matches = 0;
     for await (const r of par.scanPieces(par.cutFileRanges(file), { query: rq.ast, prefilter: pf }, { threads })) {
       lines += r.lines;
-      candidates += r.candidates;
+      candidates += r.lines - r.accounting.total.prefiltered;
       matches += r.matches.length;
     }
     Object.assign(out, { threads, lines, candidates, matches, predicate: 'compileKql' });

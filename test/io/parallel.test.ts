@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendFileSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Accounting } from '../../src/io/accounting.js';
 import { cutFileRanges, scanPieces, streamPieces, type OrderedResult } from '../../src/io/parallel.js';
 import type { ScanJob, ScanPiece } from '../../src/io/range-scan.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
@@ -34,14 +35,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function collect(results: AsyncIterable<OrderedResult>) {
   const matches: { file: string; line: number; source: unknown }[] = [];
-  const malformed: { line: number; reason: string }[] = [];
+  const acct = new Accounting({ maxProblems: 100 });
   let lines = 0;
   for await (const r of results) {
     lines += r.lines;
     for (const m of r.matches) matches.push({ ...m.origin, source: m.source });
-    malformed.push(...r.malformed);
+    acct.merge(r.accounting);
   }
-  return { matches, malformed, lines };
+  const problems = acct.problems.map((p) => ({ line: p.line, kind: p.kind }));
+  return { matches, problems, lines, counts: acct.total };
 }
 
 const whole = (): ScanPiece[] => cutFileRanges(file, Number.MAX_SAFE_INTEGER);
@@ -76,6 +78,8 @@ describe('parallel scanning', () => {
     expect(without.matches).toEqual(withPf.matches);
     expect(withPf.matches.map((m) => m.line)).toContain(6001);
     expect(withPf.matches.map((m) => m.line)).toContain(6004);
-    expect(without.malformed).toEqual([{ line: 6003, reason: 'invalid JSON' }]);
+    expect(without.problems).toEqual([{ line: 6003, kind: 'truncated' }]);
+    expect(withPf.problems).toEqual(without.problems);
+    expect(withPf.counts.read).toBe(without.counts.read);
   });
 });

@@ -1,0 +1,128 @@
+/**
+ * `scan --threads N` must print exactly what `--threads 1` prints: the same alerts in the same order,
+ * the same summary (line accounting, prefilter literals) and the same warnings with the same line
+ * numbers, whatever order the workers finish in. Runs the built CLI (npm test builds first).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { generateCorpus } from '../bench/gen-corpus.js';
+
+const run = promisify(execFile);
+const CLI = join(process.cwd(), 'dist/cli/main.js');
+
+interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function scan(args: string[]): Promise<CliRun> {
+  try {
+    const r = await run(process.execPath, [CLI, 'scan', ...args], { maxBuffer: 1 << 28, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    if (typeof err.code !== 'number') throw e;
+    return { code: err.code, stdout: err.stdout ?? '', stderr: err.stderr ?? '' };
+  }
+}
+
+let dir: string;
+let big: string;
+let lateBadLine: string;
+
+/**
+ * Lines that must keep their accounting and line numbers when they land in any piece: truncated,
+ * binary, foreign, not an object, blank, CRLF, a BOM that is not at the start of the file, escaped
+ * rule literals, a line holding a literal but cut off.
+ */
+const SPRINKLES = [
+  '{"event":{"category":"process","type":"start","action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":"\\u006csmod","parent":{"name":"bash"}},"@timestamp":"2024-05-13T10:00:00Z"}\r',
+  '',
+  '{"truncated": "lsmod',
+  '{"process":{"name":"bash"},"cut":"off',
+  '\u0000\u0001binary\u00ff',
+  '# a comment someone left in the export',
+  '[1,2,3]',
+  '\ufeff{"event":{"category":"process"},"process":{"name":"lsmod"}}',
+  '   ',
+  '{"event.category":"process","event.type":"start","event.action":"exec_event","host.os.type":"linux","process.name":"modinfo","@timestamp":"2024-05-13T11:00:00Z"}',
+];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kmod-threads-'));
+  const corpus = join(dir, 'corpus.ndjson');
+  await generateCorpus({ events: 2500, seed: 11, out: corpus });
+  const generated = readFileSync(corpus, 'utf8').split('\n').filter((l) => l !== '');
+  const demo = readFileSync('fixtures/demo/events.ndjson', 'utf8').replace(/\n$/, '').split('\n');
+  const out: string[] = [];
+  // Demo copies (same events, so new_terms ties are decided by input order) between generated
+  // stretches, with the problem lines sprinkled at varying distances from any cut.
+  for (let k = 0; k < 10; k++) {
+    out.push(...generated.slice(k * 250, (k + 1) * 250));
+    out.push(...demo);
+    out.push(...SPRINKLES.slice(0, 1 + (k % SPRINKLES.length)));
+  }
+  big = join(dir, 'big.ndjson');
+  // No final newline: the last line must be flushed by the last piece only.
+  writeFileSync(big, out.join('\n'));
+  // The first bad line deep inside the file, so that it falls in a later piece than the first.
+  lateBadLine = join(dir, 'late-bad-line.ndjson');
+  writeFileSync(lateBadLine, `${[...generated.slice(0, 2000), '{"process":{"name":"lsmod"},"cut":"off', ...generated.slice(2000)].join('\n')}\n`);
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function expectSameAsOneThread(args: string[], threads: number[] = [2, 3]): Promise<CliRun> {
+  const one = await scan([...args, '--threads', '1']);
+  for (const n of threads) {
+    const many = await scan([...args, '--threads', String(n)]);
+    expect(many.stdout).toBe(one.stdout);
+    expect(many.stderr).toBe(one.stderr);
+    expect(many.code).toBe(one.code);
+  }
+  return one;
+}
+
+describe('scan --threads', () => {
+  it('a multi-MB file with malformed lines: alerts, summary and warnings equal the single-thread run', async () => {
+    const one = await expectSameAsOneThread([big, '--format', 'ndjson']);
+    expect(one.code).toBe(1);
+    expect(one.stdout.split('\n').filter((l) => l !== '').length).toBeGreaterThan(3);
+    expect(one.stderr).toMatch(/lines passed over by the prefilter: +[1-9]/);
+    expect(one.stderr).toMatch(/warning: .*big\.ndjson:\d+: /);
+  }, 120_000);
+
+  it('--mode query lists every match in input order, as one thread does', async () => {
+    const one = await expectSameAsOneThread([big, '--mode', 'query', '--format', 'ndjson'], [2]);
+    expect(one.stdout.split('\n').filter((l) => l !== '').length).toBeGreaterThan(20);
+  }, 120_000);
+
+  it('--no-prefilter parses every line in the workers, with the same accounting', async () => {
+    const one = await expectSameAsOneThread([big, '--no-prefilter', '--format', 'ndjson'], [2]);
+    expect(one.stderr).toMatch(/lines passed over by the prefilter: +0/);
+  }, 120_000);
+
+  it('--strict stops at the first bad line with the same file:line whichever worker meets it', async () => {
+    for (const file of [big, lateBadLine]) {
+      const one = await expectSameAsOneThread([file, '--strict', '--format', 'ndjson'], [2]);
+      expect(one.code).toBe(2);
+      expect(one.stdout).toBe('');
+    }
+    expect((await scan([lateBadLine, '--strict', '--threads', '2'])).stderr).toMatch(/late-bad-line\.ndjson:2001/);
+  }, 120_000);
+
+  it('the file alone, then among other inputs (serial and split files mixed), matches one thread', async () => {
+    await expectSameAsOneThread(['fixtures/shapes/events.ndjson.gz', big, 'fixtures/shapes/es-archiver.json', 'fixtures/demo/events.ndjson', '--format', 'ndjson'], [2]);
+  }, 120_000);
+
+  for (const name of readdirSync('fixtures/shapes').sort()) {
+    it(`fixtures/shapes/${name} gives the single-thread output`, async () => {
+      await expectSameAsOneThread([join('fixtures/shapes', name), '--mode', 'query', '--format', 'ndjson'], [2]);
+    }, 60_000);
+  }
+});
