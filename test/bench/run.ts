@@ -71,7 +71,7 @@ function median(xs: number[]): number {
 }
 
 /** Runs `cmd` `runs` times; `okStatus` lists the exit codes that mean success. */
-function measure(name: string, cmd: string, runs: number, summarise: (stdout: string) => string, okStatus: number[] = [0]): Measure {
+function measure(name: string, cmd: string, runs: number, summarise: (stdout: string, stderr: string) => string, okStatus: number[] = [0]): Measure {
   const times: number[] = [];
   let rss = 0;
   let result = '';
@@ -83,12 +83,18 @@ function measure(name: string, cmd: string, runs: number, summarise: (stdout: st
     }
     times.push(r.seconds);
     rss = Math.max(rss, r.rssKB);
-    result = summarise(r.stdout);
+    result = summarise(r.stdout, r.stderr);
   }
   return { name, seconds: median(times), min: Math.min(...times), rssMB: rss / 1024, result, runs };
 }
 
 const lineCount = (s: string): string => `${s.split('\n').filter((l) => l.trim() !== '').length} lines out`;
+/** Alerts written (stdout lines) and the query matches the summary reports (stderr), to check the variants agree. */
+const cliResult = (stdout: string, stderr: string): string => {
+  const matched = /events matching the query:\s+(\d+)/.exec(stderr)?.[1] ?? '?';
+  const passed = /lines passed over by the prefilter:\s+(\d+)/.exec(stderr)?.[1] ?? '?';
+  return `${lineCount(stdout).replace('lines out', 'alerts')}, ${matched} matches, ${passed} lines passed over`;
+};
 const firstLine = (s: string): string => s.trim().split('\n')[0] ?? '';
 const stageResult = (s: string): string => {
   const o = JSON.parse(firstLine(s)) as Record<string, unknown>;
@@ -158,9 +164,14 @@ async function main(): Promise<void> {
   rows.push(measure('cat > /dev/null', `cat ${corpus} > /dev/null`, r, () => '-'));
   if (which('rg')) rows.push(measure(`rg -c -F (${needles.join(' ')})`, `rg -c -F ${literalArgs} ${corpus}`, r, (s) => `${s.trim()} token lines`, [0, 1]));
   else rows.push(measure(`grep -c -F (${needles.join(' ')}) | cat`, `grep -c -F ${literalArgs} ${corpus} | cat`, r, (s) => `${s.trim()} token lines`, [0, 1]));
-  rows.push(measure(`scan --format ndjson (new_terms)`, `${cli} scan ${corpus} --format ndjson --quiet`, r, lineCount, [0, 1]));
-  rows.push(measure(`scan --mode query`, `${cli} scan ${corpus} --mode query --format ndjson --quiet`, r, lineCount, [0, 1]));
-  rows.push(measure(`scan --mode query --no-prefilter`, `${cli} scan ${corpus} --mode query --no-prefilter --format ndjson --quiet`, Math.min(r, 3), lineCount, [0, 1]));
+  // No --quiet: the summary (stderr) gives the match count that every variant must agree on.
+  const scanRow = (name: string, extra: string, runs: number) => rows.push(measure(name, `${cli} scan ${corpus} --format ndjson ${extra}`, runs, cliResult, [0, 1]));
+  scanRow('scan --format ndjson (new_terms; default threads)', '', r);
+  scanRow('scan (new_terms) --threads 1', '--threads 1', r);
+  scanRow('scan --mode query', '--mode query', r);
+  scanRow('scan --mode query --threads 1', '--mode query --threads 1', r);
+  scanRow('scan --mode query --no-prefilter', '--mode query --no-prefilter', Math.min(r, 3));
+  scanRow('scan --mode query --no-prefilter --threads 1', '--mode query --no-prefilter --threads 1', Math.min(r, 3));
   rows.push(measure('stage: node start-up (bundle)', `node ${stagesJs} noop`, r, () => '-'));
   rows.push(measure('stage: read 1 MiB', `node ${stagesJs} read ${corpus}`, r, () => '-'));
   rows.push(measure('stage: prefilter only', `node ${stagesJs} prefilter ${corpus}`, r, stageResult));
@@ -195,7 +206,8 @@ async function main(): Promise<void> {
       await generateCorpus({ events: flags.events * flags.rssScale, seed: flags.seed, out: big });
     }
     for (const [label, cmd] of [
-      ['scan --mode query', (f: string) => `${cli} scan ${f} --mode query --format ndjson --quiet > /dev/null`],
+      ['scan (new_terms; default threads)', (f: string) => `${cli} scan ${f} --format ndjson --quiet > /dev/null`],
+      ['scan --threads 1', (f: string) => `${cli} scan ${f} --format ndjson --quiet --threads 1 > /dev/null`],
       ['stage: prefilter + parse + predicate', (f: string) => `node ${stagesJs} prefilter-parse ${f}`],
     ] as const) {
       const one = measure(label, cmd(corpus), 1, () => '', [0, 1]);
