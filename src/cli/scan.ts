@@ -165,7 +165,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
             scanner.add(ev);
           }
         }
-        progress.update({ ...bytes, events, alerts: matched });
+        progress.update({ ...bytes, events, matches: matched });
         if (sink.closed) break;
       }
     } catch (e) {
@@ -190,7 +190,8 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       diagnosticsChalk,
       space: opts.space,
       summary: opts.quiet ? 'none' : 'full',
-      ...(process.stdout.columns !== undefined && { width: process.stdout.columns }),
+      // A pty can report 0 columns; then the formatter picks its default width.
+      ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
     });
     await formatter.begin?.();
     for (const alert of result.alerts) {
