@@ -59,3 +59,7 @@ export { explainKql, summarizeExplanation, ClauseCounter } from './kql/explain.j
 export type { Explanation, ExplanationSummary, ClauseCounts, ClauseCountRow, LeafEvidence, FieldEvidence } from './kql/explain.js';
 export { toKqlText } from './kql/clause_text.js';
 export { renderExplanationTree, renderExplanationSummary, explanationToJson, renderClauseCounts } from './output/explain.js';
+export type { Prefilter, NeedleAtom, Requirement } from './kql/prefilter.js';
+export { derivePrefilter, choosePrefilter } from './kql/prefilter.js';
+export type { ByteLines } from './kql/prefilter-scan.js';
+export { prefilterBatch, calibratePrefilter, splitLines as splitBufferLines } from './kql/prefilter-scan.js';

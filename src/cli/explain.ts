@@ -1,5 +1,74 @@
-import { UserFacingError } from './exit.js';
-// Wiring in progress: replaced when the room this command calls has landed.
-export async function runExplain(..._args: unknown[]): Promise<number> {
-  throw new UserFacingError('this command is not wired yet');
+/**
+ * `explain`: why each event matched the rule's query (the branch taken, with the values that satisfied
+ * it) or why not (the first clause that failed, or the exclusion that fired), then per-clause counts
+ * over the whole input so a rule author sees which exclusions earn their keep.
+ *
+ * Explanations are about the query; the rule's index patterns are reported beside them (an event
+ * outside them would never reach the query in Kibana) rather than silently dropping the event.
+ */
+import { z } from 'zod';
+import { Accounting } from '../io/accounting.js';
+import { InputError } from '../io/errors.js';
+import { readEvents } from '../io/read-events.js';
+import { ClauseCounter, summarizeExplanation } from '../kql/explain.js';
+import { createChalk } from '../output/color.js';
+import { explanationToJson, renderClauseCounts, renderExplanationSummary, renderExplanationTree } from '../output/explain.js';
+import { guardStream, stdoutSink } from '../output/sink.js';
+import { renderDiagnostics } from '../output/summary.js';
+import { compileIndexFilter } from '../rule/index-patterns.js';
+import { EXIT_OK, UserFacingError } from './exit.js';
+import { parseOptions } from './options.js';
+import { formatKqlWarning, loadActiveRule } from './rule-source.js';
+
+const explainOptionsSchema = z.object({
+  format: z.enum(['tree', 'json']).default('tree'),
+  rule: z.string().min(1).optional(),
+  ruleId: z.string().min(1).optional(),
+  matchesOnly: z.boolean().default(false),
+  color: z.boolean().optional(),
+  strict: z.boolean().default(false),
+});
+
+export async function runExplain(inputs: string[], raw: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(explainOptionsSchema, raw);
+  const active = await loadActiveRule(opts.rule, opts.ruleId);
+  const inScope = compileIndexFilter(active.rule.index);
+  const counter = new ClauseCounter(active.ast);
+  const env = process.env;
+  const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true });
+  guardStream(process.stderr);
+  const out = stdoutSink();
+  const acct = new Accounting({ strict: opts.strict });
+  const json = opts.format === 'json';
+
+  try {
+    for await (const batch of readEvents(inputs, { strict: opts.strict }, acct)) {
+      for (const ev of batch) {
+        const expl = counter.add(ev.source);
+        if (opts.matchesOnly && !expl.verdict) continue;
+        const summary = summarizeExplanation(expl);
+        const indexed = inScope(ev.index);
+        const where = { file: ev.origin.file, line: ev.origin.line, ...(ev.index !== undefined && { index: ev.index }), ...(ev.id !== undefined && { id: ev.id }) };
+        if (json) {
+          await out.write(`${JSON.stringify({ type: 'event', ...where, in_rule_indices: indexed, ...explanationToJson(expl, summary) })}\n`);
+        } else {
+          const head = `${chalk.bold(`${ev.origin.file}:${ev.origin.line}`)}${ev.index !== undefined ? chalk.dim(`  ${ev.index}`) : ''}`;
+          const scope = indexed ? '' : `\n${chalk.yellow('note:')} index ${ev.index} is outside the rule's index patterns (${active.rule.index.join(', ')}): Kibana would never evaluate it`;
+          await out.write(`${head}\n${renderExplanationSummary(summary, chalk)}${scope}\n${renderExplanationTree(expl, chalk)}\n\n`);
+        }
+        if (out.closed) break;
+      }
+      if (out.closed) break;
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw new UserFacingError(e.message);
+    throw e;
+  }
+  const counts = counter.counts();
+  if (json) await out.write(`${JSON.stringify({ type: 'clause_counts', ...counts })}\n`);
+  else await out.write(`${chalk.bold('Per-clause counts')} (${counts.events} events, ${counts.matched} matched, ${counts.matchedBeforeExclusions} before exclusions)\n${renderClauseCounts(counts, chalk)}\n`);
+  await out.close();
+  const warnings = [...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)), ...acct.problemLines()];
+  process.stderr.write(renderDiagnostics({ warnings, errors: [] }));
+  return EXIT_OK;
 }

@@ -21,8 +21,13 @@ export async function loadActiveRule(file: string | undefined, ruleId: string | 
   let rule: Rule = BUILTIN_RULE;
   let origin = `built-in rule "${BUILTIN_RULE.name}" v${BUILTIN_RULE.version}`;
   if (file !== undefined) {
-    const { loadRuleFile } = await import('../rule/load.js');
-    rule = await loadRuleFile(file, ruleId === undefined ? {} : { ruleId });
+    const { loadRuleFile, RuleFileError } = await import('../rule/load.js');
+    try {
+      rule = await loadRuleFile(file, ruleId === undefined ? {} : { ruleId });
+    } catch (e) {
+      if (e instanceof RuleFileError) throw new UserFacingError(e.message);
+      throw e;
+    }
     origin = file;
   } else if (ruleId !== undefined && ruleId !== BUILTIN_RULE.rule_id) {
     throw new UserFacingError(`--rule-id ${ruleId}: the built-in rule is ${BUILTIN_RULE.rule_id}; give --rule FILE to load another rule`);

@@ -7,7 +7,7 @@ import { MALFORMED_KINDS } from '../io/accounting.js';
 import type { ScanSummary } from '../engine/scan.js';
 import type { SummarySection } from '../output/types.js';
 
-export function inputSection(total: Counts, files: number, matched: number): SummarySection {
+export function inputSection(total: Counts, files: number, matched: number, prefilter: string): SummarySection {
   const malformed = MALFORMED_KINDS.filter((k) => total.malformedByKind[k] > 0).map((k) => `${k} ${total.malformedByKind[k]}`);
   return {
     title: 'Input',
@@ -16,6 +16,7 @@ export function inputSection(total: Counts, files: number, matched: number): Sum
       { key: 'files', label: 'files', value: files },
       { key: 'lines_read', label: 'lines read', value: total.read },
       { key: 'lines_evaluated', label: 'lines evaluated', value: total.evaluated },
+      { key: 'prefilter', label: 'prefilter literals', value: prefilter },
       { key: 'lines_prefiltered', label: 'lines passed over by the prefilter', value: total.prefiltered },
       { key: 'lines_skipped_by_index', label: 'lines skipped by index pattern', value: total.skippedByIndex },
       { key: 'lines_blank', label: 'blank lines', value: total.blank },

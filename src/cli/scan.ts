@@ -12,6 +12,12 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readEvents } from '../io/read-events.js';
 import { compileKql } from '../kql/compile.js';
+import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
+import { calibratePrefilter, prefilterBatch } from '../kql/prefilter-scan.js';
+import type { LineBatch } from '../io/lines.js';
+import { explainKql, summarizeExplanation } from '../kql/explain.js';
+import type { KueryNode } from '../kql/ast.js';
+import type { AlertDocument } from '../output/types.js';
 import { createChalk } from '../output/color.js';
 import { createFormatter } from '../output/formatter.js';
 import { createProgress } from '../output/progress.js';
@@ -22,6 +28,25 @@ import { EXIT_ALERTS, EXIT_OK, UserFacingError } from './exit.js';
 import { parseOptions, scanOptionsSchema } from './options.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
 import { detectionSection, inputSection } from './scan-summary.js';
+
+/**
+ * `--explain`: the alert's source event is the alert document without the flat `kibana.*` keys and
+ * with its original `event.kind`, so the query is explained on what Kibana evaluated.
+ */
+export function withExplanation(ast: KueryNode, alert: AlertDocument): AlertDocument {
+  const source: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(alert)) if (!k.startsWith('kibana.')) source[k] = v;
+  const event = source['event'];
+  if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
+    const restored: Record<string, unknown> = { ...(event as Record<string, unknown>) };
+    const original = alert['kibana.alert.original_event.kind'];
+    if (original === undefined) delete restored['kind'];
+    else restored['kind'] = original;
+    source['event'] = restored;
+  }
+  const summary = summarizeExplanation(explainKql(ast, source));
+  return { ...alert, 'kmod_enum_detect.explain': summary.text, 'kmod_enum_detect.branches': summary.branches };
+}
 
 /** `--runs FILE`: one ISO time per line; blank lines and `#` comments ignored. */
 export async function readRunsFile(file: string): Promise<Date[]> {
@@ -55,6 +80,21 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   const { rule } = active;
   const predicate = compileKql(active.ast);
   const indexFilter = compileIndexFilter(rule.index);
+  // --strict parses every line, so nothing a prefilter passes over can hide a malformed one.
+  let pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
+  const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
+  let calibrated = false;
+  const prefilter =
+    pf === null
+      ? undefined
+      : (batch: LineBatch): Uint8Array => {
+          // The choice among AND children is redone once on the first batch of real data.
+          if (!calibrated) {
+            pf = calibratePrefilter(pf!, batch);
+            calibrated = true;
+          }
+          return prefilterBatch(pf!, batch);
+        };
 
   const engineOpts: EngineOptions = { mode: opts.mode, space: opts.space };
   if (opts.ruleUuid !== undefined) engineOpts.ruleUuid = opts.ruleUuid;
@@ -111,6 +151,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
         {
           strict: opts.strict,
           indexFilter,
+          ...(prefilter && { prefilter }),
           onProgress: (p) => {
             bytes = p;
           },
@@ -124,7 +165,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
             scanner.add(ev);
           }
         }
-        progress.update({ ...bytes, events, alerts: matched });
+        progress.update({ ...bytes, events, matches: matched });
         if (sink.closed) break;
       }
     } catch (e) {
@@ -149,15 +190,16 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       diagnosticsChalk,
       space: opts.space,
       summary: opts.quiet ? 'none' : 'full',
-      ...(process.stdout.columns !== undefined && { width: process.stdout.columns }),
+      // A pty can report 0 columns; then the formatter picks its default width.
+      ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
     });
     await formatter.begin?.();
     for (const alert of result.alerts) {
       if (sink.closed) break;
-      await formatter.alert(alert);
+      await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
     }
     await formatter.end({
-      summary: [inputSection(acct.total, acct.files.size, matched), detectionSection(result.summary)],
+      summary: [inputSection(acct.total, acct.files.size, matched, prefilterState || (pf?.needles.map((n) => n.text).join(', ') ?? '')), detectionSection(result.summary)],
       warnings,
       errors,
     });
