@@ -127,7 +127,10 @@ describe('every input shape yields the same alerts', () => {
 
 describe('bad input is reported as file:line: what, counted, and the run goes on', () => {
   const bad = `${SHAPES}/bad-lines.ndjson`;
-  const run = once(() => runCli(['--format', 'ndjson', bad]));
+  // Without the raw-bytes prefilter every line is decoded, so every bad line is seen and reported.
+  const run = once(() => runCli(['--no-prefilter', '--format', 'ndjson', bad]));
+  const prefiltered = once(() => runCli(['--format', 'ndjson', bad]));
+  const count = (stderr: string, label: string): number => Number(new RegExp(`${label}:\\s+(\\d+)\\n`).exec(stderr)?.[1]);
 
   it('still finds the alerts between the bad lines', async () => {
     const r = await run();
@@ -151,15 +154,31 @@ describe('bad input is reported as file:line: what, counted, and the run goes on
 
   it('counts every line: read = evaluated + skipped by index + blank + malformed, malformed by kind', async () => {
     const { stderr } = await run();
-    const count = (label: string): number => Number(new RegExp(`${label}:\\s+(\\d+)\\n`).exec(stderr)?.[1]);
-    expect(count('lines read')).toBe(10);
-    expect(count('blank lines')).toBe(2); // an empty line and a whitespace-only (CR) line
-    expect(count('malformed lines')).toBe(5);
-    expect(count('lines read')).toBe(count('lines evaluated') + count('lines skipped by index pattern') + count('blank lines') + count('malformed lines'));
+    expect(count(stderr, 'lines read')).toBe(10);
+    expect(count(stderr, 'blank lines')).toBe(2); // an empty line and a whitespace-only (CR) line
+    expect(count(stderr, 'malformed lines')).toBe(5);
+    expect(count(stderr, 'lines passed over by the prefilter')).toBe(0);
+    expect(count(stderr, 'lines read')).toBe(
+      count(stderr, 'lines evaluated') + count(stderr, 'lines skipped by index pattern') + count(stderr, 'blank lines') + count(stderr, 'malformed lines'),
+    );
     expect(stderr).toMatch(/malformed by kind:.*invalid-json 2/);
     expect(stderr).toMatch(/malformed by kind:.*not-an-object 1/);
     expect(stderr).toMatch(/malformed by kind:.*invalid-utf8 1/);
     expect(stderr).toMatch(/malformed by kind:.*truncated 1/);
+  });
+
+  it('with the prefilter on, still accounts for every line and finds the same alerts', async () => {
+    const r = await prefiltered();
+    const { stderr } = r;
+    expect(count(stderr, 'lines read')).toBe(10);
+    expect(count(stderr, 'lines read')).toBe(
+      count(stderr, 'lines evaluated') +
+        count(stderr, 'lines passed over by the prefilter') +
+        count(stderr, 'lines skipped by index pattern') +
+        count(stderr, 'blank lines') +
+        count(stderr, 'malformed lines'),
+    );
+    expect(identities(r.stdout)).toEqual(identities((await run()).stdout));
   });
 
   it('reads a BOM, CRLF line ends and a last line without newline as clean input', async () => {
