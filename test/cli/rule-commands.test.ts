@@ -90,6 +90,18 @@ describe('explain', () => {
   });
 });
 
+describe('scan --explain', () => {
+  it('adds to each alert the branch of the query that matched', async () => {
+    const r = await runCli(['--format', 'ndjson', '--explain', HITS]);
+    expect(r.code).toBe(1);
+    const explained = parseNdjson(r.stdout).map((a) => [a['process.name'] ?? (a.process as Obj).name, a['kmod_enum_detect.explain']]);
+    expect(explained).toEqual([
+      ['lsmod', 'matched branch process.name:(lsmod or modinfo) (process.name = "lsmod")'],
+      ['modinfo', 'matched branch process.name:(lsmod or modinfo) (process.name = "modinfo")'],
+    ]);
+  });
+});
+
 describe('dsl', () => {
   it('prints the Query DSL Kibana builds for the v210 query', async () => {
     const r = await runCli(['dsl']);

@@ -94,6 +94,12 @@ describe('--format ndjson (the default when stdout is not a terminal)', () => {
     expect(stderr).toMatch(/alerts:\s+7\n/);
     expect(stderr).toContain(`warning: ${DEMO}:61: `);
   });
+
+  it('shows no progress line when stderr is not a terminal', async () => {
+    const { stderr } = await demoNdjson();
+    expect(stderr).not.toContain('\r');
+    expect(stderr).not.toMatch(/events\/s/);
+  });
 });
 
 describe('--format json', () => {
