@@ -24,7 +24,7 @@ import { createProgress } from '../output/progress.js';
 import { guardStream, openSink } from '../output/sink.js';
 import type { OutputFormat } from '../output/types.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
-import { EXIT_ALERTS, EXIT_OK, UserFacingError } from './exit.js';
+import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema } from './options.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
 import { detectionSection, inputSection } from './scan-summary.js';
@@ -76,6 +76,7 @@ function defaultFormat(output: string | undefined): OutputFormat {
 
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(scanOptionsSchema, raw);
+  requireInput(inputs, 'scan');
   const active = await loadActiveRule(opts.rule, opts.ruleId);
   const { rule } = active;
   const predicate = compileKql(active.ast);
