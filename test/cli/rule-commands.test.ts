@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ANSI, DEMO, once, parseNdjson, ROOT, runCli, SHAPES, STACK_FRAME, type Doc } from './run-cli.js';
+import { ANSI, DEMO, lineRef, once, parseNdjson, ROOT, runCli, SHAPES, STACK_FRAME, type Doc } from './run-cli.js';
 
 const HITS = `${SHAPES}/hits.ndjson`;
 const RULES = 'fixtures/rules';
@@ -75,7 +75,7 @@ describe('explain', () => {
     const [ex, scan] = await Promise.all([runCli(['explain', '--format', 'json', DEMO]), runCli(['--format', 'ndjson', '--exit-zero', DEMO])]);
     const matched = parseNdjson(ex.stdout).filter((x) => x.type === 'event' && x.matched === true && x.in_rule_indices === true);
     expect(matched.length).toBe(Number(/events matching the query:\s+(\d+)\n/.exec(scan.stderr)?.[1]));
-    expect(ex.stderr).toContain(`${DEMO}:61: `);
+    expect(ex.stderr).toMatch(lineRef(DEMO, 61));
   });
 
   it('--matches-only shows matching events only', async () => {

@@ -140,3 +140,10 @@ export const STACK_FRAME = /^\s+at .+[:(]/m;
 /** Any ANSI escape sequence. */
 // eslint-disable-next-line no-control-regex
 export const ANSI = /\u001b\[/;
+
+const escapeRe = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** A `file:line: ` (or `file:line:column: `) reference in a diagnostic. */
+export function lineRef(file: string, line: number): RegExp {
+  return new RegExp(`${escapeRe(file)}:${line}(:\\d+)?: `);
+}

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ANSI, CLI, cleanEnv, DEMO, once, parseNdjson, readFixture, ROOT, runCli, runCliHead1, SHAPES, STACK_FRAME, tempDir, type Doc } from './run-cli.js';
+import { ANSI, CLI, cleanEnv, DEMO, lineRef, once, parseNdjson, readFixture, ROOT, runCli, runCliHead1, SHAPES, STACK_FRAME, tempDir, type Doc } from './run-cli.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -92,7 +92,7 @@ describe('--format ndjson (the default when stdout is not a terminal)', () => {
     expect(/^(warning:|Input$|Detection$|\s+lines read:)/m.test(stdout)).toBe(false);
     expect(stderr).toMatch(/lines read:\s+284\n/);
     expect(stderr).toMatch(/alerts:\s+7\n/);
-    expect(stderr).toContain(`warning: ${DEMO}:61: `);
+    expect(stderr).toMatch(new RegExp(`^warning: ${lineRef(DEMO, 61).source}`, 'm'));
   });
 
   it('shows no progress line when stderr is not a terminal', async () => {
@@ -111,7 +111,7 @@ describe('--format json', () => {
     expect(doc.alerts.map((a) => a['kibana.alert.uuid'])).toEqual(parseNdjson((await demoNdjson()).stdout).map((a) => a['kibana.alert.uuid']));
     expect(doc.summary.input).toMatchObject({ lines_read: 284, lines_malformed: 3, lines_blank: 1 });
     expect(doc.summary.detection).toMatchObject({ alerts: 7, mode: 'new_terms' });
-    expect(doc.warnings).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${DEMO}:61: `))]));
+    expect(doc.warnings).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${lineRef(DEMO, 61).source}`))]));
     expect(doc.warnings.filter((w) => w.startsWith(`${DEMO}:`))).toHaveLength(3);
     expect(doc.errors).toEqual([]);
   });
@@ -211,7 +211,7 @@ describe('--quiet', () => {
   it('prints no summary but still reports bad lines', async () => {
     const r = await runCli(['-q', '--format', 'ndjson', DEMO]);
     expect(r.stderr).not.toMatch(/lines read|Detection|alerts:/);
-    expect(r.stderr).toContain(`${DEMO}:61: `);
+    expect(r.stderr).toMatch(lineRef(DEMO, 61));
     expect(r.stdout).toBe((await demoNdjson()).stdout);
   });
 });
