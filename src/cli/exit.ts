@@ -16,3 +16,13 @@ export class UserFacingError extends Error {
     this.name = 'UserFacingError';
   }
 }
+
+/**
+ * With no input named, commands read stdin; when stdin is a terminal nobody is piping anything in,
+ * and waiting for typed JSON would look like a hang.
+ */
+export function requireInput(inputs: readonly string[], command: string): void {
+  if (inputs.length === 0 && process.stdin.isTTY === true) {
+    throw new UserFacingError(`${command}: no input: name NDJSON files or directories, or pipe events in (see --help)`);
+  }
+}

@@ -16,7 +16,7 @@ import { explanationToJson, renderClauseCounts, renderExplanationSummary, render
 import { guardStream, stdoutSink } from '../output/sink.js';
 import { renderDiagnostics } from '../output/summary.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
-import { EXIT_OK, UserFacingError } from './exit.js';
+import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions } from './options.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
 
@@ -31,6 +31,7 @@ const explainOptionsSchema = z.object({
 
 export async function runExplain(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(explainOptionsSchema, raw);
+  requireInput(inputs, 'explain');
   const active = await loadActiveRule(opts.rule, opts.ruleId);
   const inScope = compileIndexFilter(active.rule.index);
   const counter = new ClauseCounter(active.ast);

@@ -12,7 +12,7 @@ import { openSource, resolveInputs } from '../io/sources.js';
 import { compileKql } from '../kql/compile.js';
 import { renderDiagnostics } from '../output/summary.js';
 import { guardStream, stdoutSink } from '../output/sink.js';
-import { EXIT_OK, UserFacingError } from './exit.js';
+import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions } from './options.js';
 import { compileRuleQuery, formatKqlWarning } from './rule-source.js';
 
@@ -30,6 +30,7 @@ const matchOptionsSchema = z.object({ strict: z.boolean().default(false), quiet:
 
 export async function runKqlMatch(query: string, inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(matchOptionsSchema, raw);
+  requireInput(inputs, 'kql match');
   const { ast, warnings } = compileRuleQuery(query, 'query');
   for (const w of warnings) process.stderr.write(`warning: ${formatKqlWarning('query', w)}\n`);
   const predicate = compileKql(ast);

@@ -22,7 +22,7 @@ import { createFormatter } from '../output/formatter.js';
 import { createProgress } from '../output/progress.js';
 import { guardStream, openSink } from '../output/sink.js';
 import type { OutputFormat } from '../output/types.js';
-import { EXIT_ALERTS, EXIT_OK, UserFacingError } from './exit.js';
+import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema } from './options.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
 import { detectionSection, inputSection } from './scan-summary.js';
@@ -84,6 +84,7 @@ function defaultFormat(output: string | undefined): OutputFormat {
 
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(scanOptionsSchema, raw);
+  requireInput(inputs, 'scan');
   const active = await loadActiveRule(opts.rule, opts.ruleId);
   const { rule } = active;
   const predicate = compileKql(active.ast);
@@ -163,7 +164,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
           matched++;
           scanner.add(ev);
         }
-        progress.update({ ...bytes, events, alerts: matched });
+        progress.update({ ...bytes, events, matches: matched });
         if (sink.closed) break;
       }
     } catch (e) {
@@ -188,7 +189,8 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       diagnosticsChalk,
       space: opts.space,
       summary: opts.quiet ? 'none' : 'full',
-      ...(process.stdout.columns !== undefined && { width: process.stdout.columns }),
+      // A pty can report 0 columns; then the formatter picks its default width.
+      ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
     });
     await formatter.begin?.();
     for (const alert of result.alerts) {

@@ -48,6 +48,8 @@ export interface Counts {
 export interface Problem {
   file: string;
   line: number;
+  /** 1-based column where the parser gave up, when it said. */
+  column?: number;
   kind: MalformedKind;
   what: string;
 }
@@ -100,7 +102,7 @@ function addCounts(into: Counts, from: Counts): void {
 
 /** `file:line: what`, the form problems are shown in. */
 export function formatProblem(p: Problem): string {
-  return `${p.file}:${p.line}: ${p.what}`;
+  return `${p.file}:${p.line}${p.column === undefined ? '' : `:${p.column}`}: ${p.what}`;
 }
 
 export class Accounting {
@@ -153,15 +155,15 @@ export class Accounting {
    * Records a bad record starting at `line` and spanning `n` physical lines. In strict mode this
    * throws instead (nothing is counted, the run stops).
    */
-  malformed(file: string, line: number, kind: MalformedKind, what: string, n = 1): void {
-    if (this.strict) throw new InputError(kind, file, what, line);
+  malformed(file: string, line: number, kind: MalformedKind, what: string, n = 1, column?: number): void {
+    if (this.strict) throw new InputError(kind, file, what, line, column);
     const f = this.file(file);
     for (const c of [f, this.total]) {
       c.read += n;
       c.malformed += n;
       c.malformedByKind[kind] += n;
     }
-    if (this.kept.length < this.maxProblems) this.kept.push({ file, line, kind, what });
+    if (this.kept.length < this.maxProblems) this.kept.push(column === undefined ? { file, line, kind, what } : { file, line, column, kind, what });
   }
 
   /** Records events decoded from a line: how many passed the index filter, and their shape. */

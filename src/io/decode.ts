@@ -33,6 +33,21 @@ function stopsInsideValue(msg: string, text: string): boolean {
   return m !== null && Number(m[1]) >= text.trimEnd().length;
 }
 
+/**
+ * Line and 1-based column of V8's "at position N" inside a record that starts on `firstLine` (a
+ * pretty-printed value spans several lines), so errors point at the character, not just the line.
+ */
+function errorPlace(msg: string, text: string, firstLine: number): { line: number; column: number } | undefined {
+  const m = /at position (\d+)/.exec(msg);
+  if (m === null) return undefined;
+  const pos = Math.min(Number(m[1]), text.length);
+  const before = text.slice(0, pos);
+  const nl = before.lastIndexOf('\n');
+  let lines = 0;
+  for (let i = before.indexOf('\n'); i !== -1; i = before.indexOf('\n', i + 1)) lines++;
+  return { line: firstLine + lines, column: pos - nl };
+}
+
 /** Where a record sits: file, its first line, and how many physical lines it spans. */
 export interface RecordPlace {
   file: string;
@@ -58,8 +73,8 @@ export function decodeRecord(
     acct.lines(file, 'blank', n);
     return [];
   }
-  const bad = (kind: MalformedKind, what: string): SourceEvent[] => {
-    acct.malformed(file, line, kind, what, n);
+  const bad = (kind: MalformedKind, what: string, at?: { line: number; column: number }): SourceEvent[] => {
+    acct.malformed(file, at?.line ?? line, kind, what, n, at?.column);
     return [];
   };
   if (!isUtf8(buf.subarray(start, end))) return bad('invalid-utf8', 'invalid UTF-8');
@@ -69,8 +84,9 @@ export function decodeRecord(
     value = JSON.parse(text);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
-    if (stopsInsideValue(msg, text)) return bad('truncated', `truncated JSON: ${clip(msg)}`);
-    return bad('invalid-json', `invalid JSON: ${clip(msg)}`);
+    const at = errorPlace(msg, text, line);
+    if (stopsInsideValue(msg, text)) return bad('truncated', `truncated JSON: ${clip(msg)}`, at);
+    return bad('invalid-json', `invalid JSON: ${clip(msg)}`, at);
   }
   const shape = recognizeShape(value);
   if (!shape.ok) return bad('not-an-object', shape.what);

@@ -19,7 +19,8 @@ export class InputError extends Error {
     readonly path: string,
     readonly detail: string,
     readonly line?: number,
+    readonly column?: number,
   ) {
-    super(line === undefined ? `${path}: ${detail}` : `${path}:${line}: ${detail}`);
+    super(line === undefined ? `${path}: ${detail}` : `${path}:${line}${column === undefined ? '' : `:${column}`}: ${detail}`);
   }
 }

@@ -12,6 +12,12 @@
  *
  * A bare `fields` object is not taken as a fields-API hit unless `_index` or `_id` sits beside it:
  * Beats put user-defined fields under a top-level `fields` key.
+ *
+ * These checks are hand-written rather than zod schemas on purpose: this runs once per parsed event.
+ * Measured on the demo fixture's events (node 20, 2 cores), the same recognition written with zod 4
+ * object schemas cost 9–18 µs per search hit and 35–110 µs per bare document, against 0.05–1.5 µs here
+ * (JSON.parse itself is ~16 µs per 1.9 KB event). Every other boundary (options, rule files, state
+ * files, ASTs handed to the compiler) is validated with zod.
  */
 import { isPlainObject } from '../ecs/fields.js';
 import type { ShapeName } from './accounting.js';

@@ -6,7 +6,8 @@ export interface ProgressSnapshot {
   /** Total input bytes when known (regular files); absent for stdin. */
   bytesTotal?: number;
   events: number;
-  alerts: number;
+  /** Events that matched the query so far (new_terms alerts are only known once the input is read). */
+  matches: number;
   /** The file being read, so a long pause inside one big file does not look like a hang. */
   file?: string;
 }
@@ -67,7 +68,7 @@ export function formatCount(n: number): string {
   return `${(n / 1e6).toFixed(1)}M`;
 }
 
-/** One progress line: `42% 1.2 GiB / 2.9 GiB · 180.3k events/s · 1.2M events · 3 alerts · file`. */
+/** One progress line: `42% 1.2 GiB / 2.9 GiB · 180.3k events/s · 1.2M events · 3 matches · file`. */
 export function formatProgressLine(s: ProgressSnapshot, elapsedMs: number): string {
   const parts: string[] = [];
   if (s.bytesTotal !== undefined && s.bytesTotal > 0) {
@@ -78,7 +79,7 @@ export function formatProgressLine(s: ProgressSnapshot, elapsedMs: number): stri
   }
   const seconds = elapsedMs / 1000;
   if (seconds > 0) parts.push(`${formatCount(s.events / seconds)} events/s`);
-  parts.push(`${formatCount(s.events)} events`, `${s.alerts} alert${s.alerts === 1 ? '' : 's'}`);
+  parts.push(`${formatCount(s.events)} events`, `${formatCount(s.matches)} match${s.matches === 1 ? '' : 'es'}`);
   if (s.file) parts.push(sanitize(s.file));
   return parts.join(' · ');
 }

@@ -33,11 +33,11 @@ describe('bad input is counted, reported and survived', () => {
     identityHolds(acct.total);
     const lines = acct.problemLines();
     expect(lines.map((l) => l.slice(BAD.length))).toEqual([
-      expect.stringMatching(/^:3: truncated JSON: /),
+      expect.stringMatching(/^:3:201: truncated JSON: /),
       ':4: not an object: a number',
       expect.stringMatching(/^:5: invalid JSON: .*Killed/),
       ':6: invalid UTF-8',
-      expect.stringMatching(/^:9: invalid JSON: /),
+      expect.stringMatching(/^:9:83: invalid JSON: /),
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('bad input is counted, reported and survived', () => {
     const err = await readAll([BAD], { strict: true }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect(err).toMatchObject({ path: BAD, line: 3, reason: 'truncated' });
-    expect((err as Error).message).toMatch(/bad-lines\.ndjson:3: truncated JSON/);
+    expect((err as Error).message).toMatch(/bad-lines\.ndjson:3:201: truncated JSON/);
   });
 
   it('strict mode passes clean input', async () => {

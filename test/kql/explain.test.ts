@@ -5,7 +5,7 @@ import { ClauseCounter, explainKql, summarizeExplanation, type Explanation } fro
 import { toKqlText } from '../../src/kql/clause_text.js';
 import { and, is, lit, not, or, range, V210_AST, values, wc } from './helpers/ast.js';
 
-const samples = readFileSync(new URL('../../fixtures/events/sample_events.ndjson', import.meta.url), 'utf8')
+const samples = readFileSync(new URL('../../fixtures/kql/sample_events.ndjson', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l) as Record<string, unknown>)

@@ -7,7 +7,7 @@ import { is, V210_AST } from '../kql/helpers/ast.js';
 
 const plain = new Chalk({ level: 0 });
 const colour = new Chalk({ level: 1 });
-const samples = readFileSync(new URL('../../fixtures/events/sample_events.ndjson', import.meta.url), 'utf8')
+const samples = readFileSync(new URL('../../fixtures/kql/sample_events.ndjson', import.meta.url), 'utf8')
   .trim()
   .split('\n')
   .map((l) => JSON.parse(l) as Record<string, unknown>)

@@ -6,7 +6,7 @@ function stream(isTTY: boolean) {
   return { isTTY, columns: 100, write: (s: string) => writes.push(s), writes };
 }
 
-const snap = { bytesDone: 512 * 1024, bytesTotal: 2 * 1024 * 1024, events: 5000, alerts: 2, file: 'events.ndjson' };
+const snap = { bytesDone: 512 * 1024, bytesTotal: 2 * 1024 * 1024, events: 5000, matches: 2, file: 'events.ndjson' };
 
 describe('progress', () => {
   it('writes nothing at all when stderr is not a terminal', () => {
@@ -24,9 +24,9 @@ describe('progress', () => {
     expect(progressEnabled({ isTTY: true, quiet: false, env: { CI: 'false' } })).toBe(true);
   });
 
-  it('shows percentage of known bytes, events/s and alerts so far', () => {
-    expect(formatProgressLine(snap, 2000)).toBe('25% 512.0 KiB / 2.0 MiB · 2.5k events/s · 5.0k events · 2 alerts · events.ndjson');
-    expect(formatProgressLine({ bytesDone: 100, events: 1, alerts: 1 }, 1000)).toBe('100 B · 1 events/s · 1 events · 1 alert');
+  it('shows percentage of known bytes, events/s and matches so far', () => {
+    expect(formatProgressLine(snap, 2000)).toBe('25% 512.0 KiB / 2.0 MiB · 2.5k events/s · 5.0k events · 2 matches · events.ndjson');
+    expect(formatProgressLine({ bytesDone: 100, events: 1, matches: 1 }, 1000)).toBe('100 B · 1 events/s · 1 events · 1 match');
   });
 
   it('redraws at most five times a second and clears its line at the end', () => {
