@@ -36,7 +36,7 @@ function scanOptions(cmd: Command): Command {
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--explain', 'add kmod.explain (the branch that matched) to each alert', false)
-    .option('--threads <n>', 'worker threads over byte ranges of plain files (default: 2 on multi-core machines for files of 64 MiB or more; 1: one thread)')
+    .option('--threads <n>', 'worker threads over byte ranges of plain files (default: 2 for plain files of 512 MiB or more on multi-core machines; 1: one thread)')
     .option('--debug', 'print stack traces for internal errors', false);
 }
 

@@ -7,7 +7,7 @@ import { isUtf8 } from 'node:buffer';
 import type { Accounting, MalformedKind } from './accounting.js';
 import type { LineBatch, LongLine } from './lines.js';
 import { recognizeShape } from './shapes.js';
-import { isBlank, structurallyPlausible } from './structural.js';
+import { hasObjectBraces, isBlank, structurallyPlausible } from './structural.js';
 import type { SourceEvent } from './types.js';
 
 export interface DecodeOptions {
@@ -121,22 +121,31 @@ export function decodeBatch(
 ): SourceEvent[] {
   const { buf, starts, ends, file, firstLine, count } = batch;
   const out: SourceEvent[] = [];
+  // One UTF-8 check over the batch stands for the per-line ones: lines are cut at "\n" (and "\r"),
+  // ASCII bytes that never occur inside a multi-byte sequence, so the lines of a valid batch are
+  // valid. Only a batch with a bad byte somewhere is checked line by line.
+  const batchUtf8 = mask !== undefined && count > 0 && isUtf8(buf.subarray(starts[0]!, Math.max(starts[0]!, ends[count - 1]!)));
+  // Passed-over lines are counted once per batch (counts commute; problems keep their order).
+  let blank = 0;
+  let passedOver = 0;
   for (let i = 0; i < count; i++) {
     const s = starts[i]!;
     const e = ends[i]!;
     if (mask !== undefined && mask[i] === 0) {
       if (isBlank(buf, s, e)) {
-        acct.lines(file, 'blank');
+        blank++;
         continue;
       }
-      if (structurallyPlausible(buf, s, e)) {
-        acct.lines(file, 'prefiltered');
+      if (batchUtf8 ? hasObjectBraces(buf, s, e) : structurallyPlausible(buf, s, e)) {
+        passedOver++;
         continue;
       }
     }
     const evs = decodeRecord(buf, s, e, { file, line: firstLine + i }, opts, acct);
     for (const ev of evs) out.push(ev);
   }
+  if (blank > 0) acct.lines(file, 'blank', blank);
+  if (passedOver > 0) acct.lines(file, 'prefiltered', passedOver);
   return out;
 }
 

@@ -50,6 +50,8 @@ export interface PieceFailure {
   path: string;
   detail: string;
   line?: number;
+  /** Within the line, so it needs no shifting. */
+  column?: number;
 }
 
 export interface PieceResult {
@@ -122,7 +124,13 @@ export function createPieceScanner(job: ScanJob): PieceScanner {
       handle(splitter.end());
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      failure = { reason: e.reason, path: e.path, detail: e.detail, ...(e.line !== undefined && { line: e.line }) };
+      failure = {
+        reason: e.reason,
+        path: e.path,
+        detail: e.detail,
+        ...(e.line !== undefined && { line: e.line }),
+        ...(e.column !== undefined && { column: e.column }),
+      };
     }
     return {
       lines: splitter.nextLine - 1,

@@ -16,12 +16,16 @@ export function isBlank(buf: Buffer, start: number, end: number): boolean {
   return true;
 }
 
-/** Valid UTF-8 whose first non-blank byte is `{` and last non-blank byte is `}`. */
-export function structurallyPlausible(buf: Buffer, start: number, end: number): boolean {
+/** First non-blank byte `{` and last non-blank byte `}` (the structural check without UTF-8). */
+export function hasObjectBraces(buf: Buffer, start: number, end: number): boolean {
   let s = start;
   let e = end - 1;
   while (s <= e && isJsonSpace(buf[s]!)) s++;
   while (e >= s && isJsonSpace(buf[e]!)) e--;
-  if (s >= e || buf[s] !== 0x7b || buf[e] !== 0x7d) return false;
-  return isUtf8(buf.subarray(start, end));
+  return s < e && buf[s] === 0x7b && buf[e] === 0x7d;
+}
+
+/** Valid UTF-8 whose first non-blank byte is `{` and last non-blank byte is `}`. */
+export function structurallyPlausible(buf: Buffer, start: number, end: number): boolean {
+  return hasObjectBraces(buf, start, end) && isUtf8(buf.subarray(start, end));
 }

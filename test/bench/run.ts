@@ -45,6 +45,8 @@ interface Measure {
   name: string;
   /** Median wall seconds, or undefined when the command failed. */
   seconds?: number;
+  /** Median CPU seconds (user + sys, all threads): steadier than wall time on a shared machine. */
+  cpu?: number;
   min?: number;
   rssMB?: number;
   /** What the command reported (match count, candidate lines…). */
@@ -57,12 +59,12 @@ interface Measure {
 
 const TIME_FILE = join(tmpdir(), `kmod-bench-time-${process.pid}`);
 
-function runOnce(cmd: string): { seconds: number; rssKB: number; stdout: string; status: number | null; stderr: string } {
+function runOnce(cmd: string): { seconds: number; cpu: number; rssKB: number; stdout: string; status: number | null; stderr: string } {
   const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M', '-o', TIME_FILE, 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', TIME_FILE, 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 28 });
   const seconds = (performance.now() - t0) / 1000;
-  const rssKB = Number(readFileSync(TIME_FILE, 'utf8').trim().split('\n').pop());
-  return { seconds, rssKB, stdout: r.stdout ?? '', status: r.status, stderr: r.stderr ?? '' };
+  const [rss, user, sys] = (readFileSync(TIME_FILE, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
+  return { seconds, cpu: (user ?? 0) + (sys ?? 0), rssKB: rss ?? 0, stdout: r.stdout ?? '', status: r.status, stderr: r.stderr ?? '' };
 }
 
 function median(xs: number[]): number {
@@ -73,6 +75,7 @@ function median(xs: number[]): number {
 /** Runs `cmd` `runs` times; `okStatus` lists the exit codes that mean success. */
 function measure(name: string, cmd: string, runs: number, summarise: (stdout: string, stderr: string) => string, okStatus: number[] = [0]): Measure {
   const times: number[] = [];
+  const cpus: number[] = [];
   let rss = 0;
   let result = '';
   for (let i = 0; i < runs; i++) {
@@ -82,17 +85,18 @@ function measure(name: string, cmd: string, runs: number, summarise: (stdout: st
       return { name, result: '', runs: i, failed: `exit ${r.status}: ${why}` };
     }
     times.push(r.seconds);
+    cpus.push(r.cpu);
     rss = Math.max(rss, r.rssKB);
     result = summarise(r.stdout, r.stderr);
   }
-  return { name, seconds: median(times), min: Math.min(...times), rssMB: rss / 1024, result, runs };
+  return { name, seconds: median(times), cpu: median(cpus), min: Math.min(...times), rssMB: rss / 1024, result, runs };
 }
 
 const lineCount = (s: string): string => `${s.split('\n').filter((l) => l.trim() !== '').length} lines out`;
 /** Alerts written (stdout lines) and the query matches the summary reports (stderr), to check the variants agree. */
 const cliResult = (stdout: string, stderr: string): string => {
-  const matched = /events matching the query:\s+(\d+)/.exec(stderr)?.[1] ?? '?';
-  const passed = /lines passed over by the prefilter:\s+(\d+)/.exec(stderr)?.[1] ?? '?';
+  const matched = /events matching the query:\s+([\d,]+)/.exec(stderr)?.[1] ?? '?';
+  const passed = /lines passed over by the prefilter:\s+([\d,]+)/.exec(stderr)?.[1] ?? '?';
   return `${lineCount(stdout).replace('lines out', 'alerts')}, ${matched} matches, ${passed} lines passed over`;
 };
 const firstLine = (s: string): string => s.trim().split('\n')[0] ?? '';
@@ -232,16 +236,16 @@ async function main(): Promise<void> {
   lines.push(`- runs: median of ${flags.runs} (${Math.min(flags.runs, 3)} for the full-parse and jq rows); RSS from /usr/bin/time (max over runs)`);
   lines.push(`- literals searched by the baselines: the prefilter's needles, quoted: ${needles.join(' ')}`);
   lines.push('');
-  lines.push('| method | median s | min s | MB/s | events/s | peak RSS MB | × cat | × rg/grep | jq × slower | result |');
-  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  lines.push('| method | median s | min s | CPU s | MB/s | events/s | peak RSS MB | × cat | × rg/grep | jq × slower | result |');
+  lines.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const m of rows) {
     if (m.failed !== undefined) {
-      lines.push(`| ${m.name.replace(/\|/g, '\\|')} | failed | | | | | | | | ${m.failed.replace(/\|/g, '\\|')} |`);
+      lines.push(`| ${m.name.replace(/\|/g, '\\|')} | failed | | | | | | | | | ${m.failed.replace(/\|/g, '\\|')} |`);
       continue;
     }
     const s = m.seconds!;
     lines.push(
-      `| ${m.name.replace(/\|/g, '\\|')} | ${fmt(s)} | ${fmt(m.min)} | ${(mb / s).toFixed(0)} | ${Math.round(events / s).toLocaleString('en-US')} | ${fmt(m.rssMB, 0)} | ${cat ? (s / cat).toFixed(1) : '–'} | ${grep ? (s / grep).toFixed(2) : '–'} | ${jq ? (jq / s).toFixed(1) : '–'} | ${m.result.replace(/\|/g, '\\|')}${m.scaledBy ? ` (time ×${m.scaledBy.toFixed(1)})` : ''} |`,
+      `| ${m.name.replace(/\|/g, '\\|')} | ${fmt(s)} | ${fmt(m.min)} | ${fmt(m.cpu === undefined || m.scaledBy === undefined ? m.cpu : m.cpu * m.scaledBy)} | ${(mb / s).toFixed(0)} | ${Math.round(events / s).toLocaleString('en-US')} | ${fmt(m.rssMB, 0)} | ${cat ? (s / cat).toFixed(1) : '–'} | ${grep ? (s / grep).toFixed(2) : '–'} | ${jq ? (jq / s).toFixed(1) : '–'} | ${m.result.replace(/\|/g, '\\|')}${m.scaledBy ? ` (time ×${m.scaledBy.toFixed(1)})` : ''} |`,
     );
   }
   lines.push('');

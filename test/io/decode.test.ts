@@ -75,6 +75,14 @@ describe('decodeBatch with a prefilter mask', () => {
     ]);
   });
 
+  it('a masked line with a bad byte is reported even when its neighbours are valid multi-byte UTF-8', () => {
+    const b = batchOf(Buffer.concat([Buffer.from('{"a":"é"}\n{"b":"'), Buffer.from([0xc3]), Buffer.from('"}\n{"c":"日本"}\r\n{"d":"\u00e9"}')]));
+    const acct = new Accounting();
+    decodeBatch(b, new Uint8Array(4), {}, acct);
+    expect(acct.total).toMatchObject({ read: 4, prefiltered: 3, malformed: 1 });
+    expect(acct.problems.map((p) => [p.line, p.kind])).toEqual([[2, 'invalid-utf8']]);
+  });
+
   it('without a mask decodes every line', () => {
     const acct = new Accounting();
     expect(decodeBatch(batchOf(text), undefined, {}, acct)).toHaveLength(2);
