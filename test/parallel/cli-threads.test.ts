@@ -5,11 +5,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateCorpus } from '../bench/gen-corpus.js';
+import { writeTestFiles } from './test-files.js';
 
 const run = promisify(execFile);
 const CLI = join(process.cwd(), 'dist/cli/main.js');
@@ -35,44 +35,9 @@ let dir: string;
 let big: string;
 let lateBadLine: string;
 
-/**
- * Lines that must keep their accounting and line numbers when they land in any piece: truncated,
- * binary, foreign, not an object, blank, CRLF, a BOM that is not at the start of the file, escaped
- * rule literals, a line holding a literal but cut off.
- */
-const SPRINKLES = [
-  '{"event":{"category":"process","type":"start","action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":"\\u006csmod","parent":{"name":"bash"}},"@timestamp":"2024-05-13T10:00:00Z"}\r',
-  '',
-  '{"truncated": "lsmod',
-  '{"process":{"name":"bash"},"cut":"off',
-  '\u0000\u0001binary\u00ff',
-  '# a comment someone left in the export',
-  '[1,2,3]',
-  '\ufeff{"event":{"category":"process"},"process":{"name":"lsmod"}}',
-  '   ',
-  '{"event.category":"process","event.type":"start","event.action":"exec_event","host.os.type":"linux","process.name":"modinfo","@timestamp":"2024-05-13T11:00:00Z"}',
-];
-
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kmod-threads-'));
-  const corpus = join(dir, 'corpus.ndjson');
-  await generateCorpus({ events: 2500, seed: 11, out: corpus });
-  const generated = readFileSync(corpus, 'utf8').split('\n').filter((l) => l !== '');
-  const demo = readFileSync('fixtures/demo/events.ndjson', 'utf8').replace(/\n$/, '').split('\n');
-  const out: string[] = [];
-  // Demo copies (same events, so new_terms ties are decided by input order) between generated
-  // stretches, with the problem lines sprinkled at varying distances from any cut.
-  for (let k = 0; k < 10; k++) {
-    out.push(...generated.slice(k * 250, (k + 1) * 250));
-    out.push(...demo);
-    out.push(...SPRINKLES.slice(0, 1 + (k % SPRINKLES.length)));
-  }
-  big = join(dir, 'big.ndjson');
-  // No final newline: the last line must be flushed by the last piece only.
-  writeFileSync(big, out.join('\n'));
-  // The first bad line deep inside the file, so that it falls in a later piece than the first.
-  lateBadLine = join(dir, 'late-bad-line.ndjson');
-  writeFileSync(lateBadLine, `${[...generated.slice(0, 2000), '{"process":{"name":"lsmod"},"cut":"off', ...generated.slice(2000)].join('\n')}\n`);
+  ({ big, lateBadLine } = await writeTestFiles(dir));
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,19 +1,32 @@
 /**
- * Which inputs scanInputs hands to worker threads: plain line-per-event files at or above the size
- * threshold; gzip, pretty-printed files and small files stay on the main thread.
+ * scanInputs against the stream reader it stands in for: on every input, with one thread or several,
+ * the same matching events (source, origin, _index, _id) in the same order, the same accounting
+ * (per file, problems with their line numbers) and the same calibrated prefilter. Also which inputs
+ * go to workers: plain line-per-event files at or above the size threshold, never gzip or
+ * pretty-printed files.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Accounting } from '../../src/io/accounting.js';
+import type { LineBatch } from '../../src/io/lines.js';
+import { readEvents } from '../../src/io/read-events.js';
 import { scanInputs, type InputScanOptions } from '../../src/io/scan-inputs.js';
+import type { SourceEvent } from '../../src/io/types.js';
 import { compileKql } from '../../src/kql/compile.js';
 import { parseKql } from '../../src/kql/parse.js';
-import { derivePrefilter } from '../../src/kql/prefilter.js';
+import { derivePrefilter, type Prefilter } from '../../src/kql/prefilter.js';
+import { calibratePrefilter, prefilterBatch } from '../../src/kql/prefilter-scan.js';
 import { BUILTIN_RULE } from '../../src/rule/builtin.js';
+import { compileIndexFilter } from '../../src/rule/index-patterns.js';
+import { writeTestFiles, type TestFiles } from './test-files.js';
 
 const query = parseKql(BUILTIN_RULE.query);
+const predicate = compileKql(query);
 const base: InputScanOptions = {
   query,
-  predicate: compileKql(query),
+  predicate,
   indexPatterns: BUILTIN_RULE.index,
   prefilter: derivePrefilter(query),
   strict: false,
@@ -21,28 +34,112 @@ const base: InputScanOptions = {
   parallelMinBytes: 0,
 };
 
-async function drain(inputs: string[], opts: InputScanOptions) {
-  const scan = scanInputs(inputs, opts, new Accounting());
-  let matches = 0;
-  for await (const b of scan.batches) matches += b.matches.length;
-  return { matches, split: scan.splitFiles(), needles: scan.prefilter()?.needles.map((n) => n.text) };
+interface Outcome {
+  matches: SourceEvent[];
+  accounting: ReturnType<Accounting['snapshot']>;
+  needles: string[] | undefined;
+  error?: string;
 }
 
-describe('scanInputs', () => {
-  it('splits plain NDJSON files across workers, but not gzip or pretty-printed files', async () => {
-    const r = await drain(['fixtures/shapes/bare.ndjson', 'fixtures/shapes/events.ndjson.gz', 'fixtures/shapes/es-archiver.json', 'fixtures/demo/events.ndjson'], base);
+/** What scan.ts did before byte ranges: the stream reader, the prefilter hook, the predicate. */
+async function viaStreamReader(inputs: string[], strict: boolean, usePrefilter = true): Promise<Outcome> {
+  let pf: Prefilter | null = usePrefilter && !strict ? derivePrefilter(query) : null;
+  let calibrated = false;
+  const hook = (batch: LineBatch): Uint8Array => {
+    if (!calibrated) {
+      pf = calibratePrefilter(pf!, batch);
+      calibrated = true;
+    }
+    return prefilterBatch(pf!, batch);
+  };
+  const acct = new Accounting({ strict });
+  const matches: SourceEvent[] = [];
+  let error: string | undefined;
+  try {
+    for await (const evs of readEvents(inputs, { strict, indexFilter: compileIndexFilter(BUILTIN_RULE.index), ...(pf !== null && { prefilter: hook }) }, acct)) {
+      for (const ev of evs) if (predicate(ev.source)) matches.push(ev);
+    }
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  return { matches, accounting: acct.snapshot(), needles: (pf as Prefilter | null)?.needles.map((n) => n.text), ...(error !== undefined && { error }) };
+}
+
+async function viaScanInputs(inputs: string[], opts: InputScanOptions): Promise<Outcome & { split: number }> {
+  const acct = new Accounting({ strict: opts.strict });
+  const scan = scanInputs(inputs, opts, acct);
+  const matches: SourceEvent[] = [];
+  let error: string | undefined;
+  try {
+    for await (const b of scan.batches) matches.push(...b.matches);
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  return {
+    matches,
+    accounting: acct.snapshot(),
+    needles: scan.prefilter()?.needles.map((n) => n.text),
+    ...(error !== undefined && { error }),
+    split: scan.splitFiles(),
+  };
+}
+
+let dir: string;
+let files: TestFiles;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kmod-scan-inputs-'));
+  files = await writeTestFiles(dir);
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('scanInputs gives what the stream reader gives', () => {
+  for (const threads of [1, 2, 3]) {
+    it(`a multi-MB file with problem lines, ${threads} thread(s)`, async () => {
+      const want = await viaStreamReader([files.big], false);
+      const got = await viaScanInputs([files.big], { ...base, threads });
+      expect(got.split).toBe(threads > 1 ? 1 : 0);
+      expect({ ...got, split: undefined }).toEqual({ ...want, split: undefined });
+      expect(want.matches.length).toBeGreaterThan(100);
+      expect(want.accounting.total.prefiltered).toBeGreaterThan(1000);
+      expect(want.accounting.total.malformed).toBeGreaterThan(10);
+    }, 60_000);
+  }
+
+  it('without a prefilter (every line parsed in the workers)', async () => {
+    const want = await viaStreamReader([files.big], false, false);
+    const got = await viaScanInputs([files.big], { ...base, prefilter: null });
+    expect({ ...got, split: undefined }).toEqual({ ...want, split: undefined });
+  }, 60_000);
+
+  it('under --strict: the same first bad line, also when it lies in a later piece', async () => {
+    for (const f of [files.big, files.lateBadLine]) {
+      const want = await viaStreamReader([f], true);
+      const got = await viaScanInputs([f], { ...base, prefilter: null, strict: true });
+      expect(want.error).toMatch(/:\d+(:\d+)?: /);
+      expect(got.error).toBe(want.error);
+    }
+  }, 60_000);
+
+  it('every shapes fixture, and all of them in one run with the big file', async () => {
+    const shapes = readdirSync('fixtures/shapes').sort().map((n) => join('fixtures/shapes', n));
+    for (const inputs of [...shapes.map((s) => [s]), [...shapes, files.big, 'fixtures/demo/events.ndjson']]) {
+      const want = await viaStreamReader(inputs, false);
+      const got = await viaScanInputs(inputs, base);
+      expect({ ...got, split: undefined }).toEqual({ ...want, split: undefined });
+    }
+  }, 120_000);
+});
+
+describe('which inputs go to workers', () => {
+  it('plain NDJSON files, but not gzip or pretty-printed ones', async () => {
+    const r = await viaScanInputs(['fixtures/shapes/bare.ndjson', 'fixtures/shapes/events.ndjson.gz', 'fixtures/shapes/es-archiver.json', 'fixtures/demo/events.ndjson'], base);
     expect(r.split).toBe(2);
   }, 60_000);
 
-  it('keeps files under the size threshold, and everything under one thread, on the main thread', async () => {
-    expect((await drain(['fixtures/demo/events.ndjson'], { ...base, parallelMinBytes: 1 << 20 })).split).toBe(0);
-    expect((await drain(['fixtures/demo/events.ndjson'], { ...base, threads: 1 })).split).toBe(0);
+  it('not files under the size threshold, and nothing with one thread', async () => {
+    expect((await viaScanInputs(['fixtures/demo/events.ndjson'], { ...base, parallelMinBytes: 1 << 20 })).split).toBe(0);
+    expect((await viaScanInputs(['fixtures/demo/events.ndjson'], { ...base, threads: 1 })).split).toBe(0);
   });
-
-  it('finds the same matches and calibrates the same prefilter with and without workers', async () => {
-    const one = await drain(['fixtures/demo/events.ndjson'], { ...base, threads: 1 });
-    const two = await drain(['fixtures/demo/events.ndjson'], base);
-    expect(two.split).toBe(1);
-    expect(two).toEqual({ ...one, split: 1 });
-  }, 60_000);
 });
