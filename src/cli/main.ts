@@ -36,7 +36,7 @@ function scanOptions(cmd: Command): Command {
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--explain', 'add kmod.explain (the branch that matched) to each alert', false)
-    .option('--threads <n>', 'worker threads over byte ranges of plain files (default: 2 for plain files of 512 MiB or more on multi-core machines; 1: one thread)')
+    .option('--threads <n>', 'worker threads over byte ranges of plain files (default: 2 for plain files of 512 MiB or more when a core is idle; 1: one thread)')
     .option('--debug', 'print stack traces for internal errors', false);
 }
 
