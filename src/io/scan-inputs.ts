@@ -52,8 +52,11 @@ export interface InputScanOptions {
   /** The prefilter derived from the query, not yet calibrated; null: parse every line. */
   prefilter: Prefilter | null;
   strict: boolean;
-  /** Worker threads; 1 reads everything on this thread. */
-  threads: number;
+  /**
+   * Worker threads; 1 reads everything on this thread. A function is asked once, when the first
+   * file large enough to split comes up (e.g. to look at how busy the cores are at that moment).
+   */
+  threads: number | (() => number | Promise<number>);
   /** Files smaller than this are read on this thread (0: split every plain file). */
   parallelMinBytes: number;
   maxLineBytes?: number;
@@ -122,6 +125,8 @@ export function scanInputs(inputs: readonly string[], opts: InputScanOptions, ac
   let pf = opts.prefilter;
   let calibrated = false;
   let split = 0;
+  let decided: number | undefined;
+  const threadCount = async (): Promise<number> => (decided ??= typeof opts.threads === 'number' ? opts.threads : await opts.threads());
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const indexFilter = compileIndexFilter(opts.indexPatterns);
   // The sequential reader's hook: the choice among AND children is redone once, on the first batch.
@@ -144,7 +149,7 @@ export function scanInputs(inputs: readonly string[], opts: InputScanOptions, ac
   }
 
   async function* ranges(src: InputSource & { size: number }, progress: (raw: number) => void): AsyncGenerator<MatchBatch> {
-    const threads = opts.threads > 1 && src.size >= opts.parallelMinBytes ? opts.threads : 1;
+    const threads = src.size >= opts.parallelMinBytes ? await threadCount() : 1;
     const job: ScanJob = {
       query: opts.query,
       prefilter: pf,
