@@ -12,9 +12,18 @@ const { version } = require('../../package.json') as { version: string };
 
 let debug = process.argv.includes('--debug');
 
+const EXAMPLES = `
+Examples:
+  pipe:    cat events.ndjson | kmod-enum-detect --format ndjson > alerts.ndjson
+  CI:      kmod-enum-detect --quiet --state .kmod-state.json logs/   # exit 1 when alerts are found
+  triage:  kmod-enum-detect --mode query export.ndjson.gz           # every matching event, as a table
+           kmod-enum-detect explain --matches-only export.ndjson.gz # why each event matched
+
+Exit codes: 0 no alerts, 1 alerts found, 2 usage, rule or input error.`;
+
 function scanOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--mode <mode>', 'new_terms: alerts as the scheduled rule would write them; query: every matching event').default('new_terms'))
+    .option('--mode <mode>', "new_terms: alerts as the scheduled rule would write them; query: every matching event (default: the rule's type)")
     .addOption(new Option('-f, --format <format>', 'pretty (default on a terminal), ndjson (default when piped), json, bulk'))
     .option('-o, --output <file>', 'write alerts to FILE (atomically) instead of stdout')
     .option('--start <iso>', 'first scheduled run (when the rule was enabled); default: from the data')
@@ -35,7 +44,7 @@ function scanOptions(cmd: Command): Command {
     .option('-q, --quiet', 'no progress, no summary on stderr', false)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
-    .option('--explain', 'add kmod.explain (the branch that matched) to each alert', false)
+    .option('--explain', 'add kmod_enum_detect.explain and .branches (why the event matched) to each alert', false)
     .option('--threads <n>', 'worker threads over byte ranges of plain files (default: 2 for plain files of 512 MiB or more when a core is idle; 1: one thread)')
     .option('--debug', 'print stack traces for internal errors', false);
 }
@@ -49,7 +58,8 @@ function buildProgram(): Command {
     .version(version, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
-    .exitOverride();
+    .exitOverride()
+    .addHelpText('after', EXAMPLES);
 
   scanOptions(
     program
@@ -57,14 +67,7 @@ function buildProgram(): Command {
       .description('scan events for alerts (the default command); reads stdin when no file is given')
       .argument('[inputs...]', 'NDJSON files or directories (.gz detected by content); - for stdin'),
   )
-    .addHelpText(
-      'after',
-      `
-Examples:
-  pipe:    cat events.ndjson | kmod-enum-detect --format ndjson > alerts.ndjson
-  CI:      kmod-enum-detect --quiet --state .kmod-state.json logs/   # exit 1 when alerts are found
-  triage:  kmod-enum-detect --mode query export.ndjson.gz           # every matching event, as a table`,
-    )
+    .addHelpText('after', EXAMPLES)
     .action(async (inputs: string[], opts: Record<string, unknown>) => {
       const { runScan } = await import('./scan.js');
       process.exitCode = await runScan(inputs, opts);

@@ -32,7 +32,7 @@ export const scanOptionsSchema = z.object({
     .string()
     .transform((s) => s.replace('-', '_'))
     .pipe(z.enum(MODES, { message: `expected one of ${MODES.join(', ')}` }))
-    .default('new_terms'),
+    .optional(),
   format: z.enum(FORMATS, { message: `expected one of ${FORMATS.join(', ')}` }).optional(),
   output: z.string().min(1).optional(),
   start: isoInstant.optional(),

@@ -134,8 +134,12 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
   const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
 
-  const engineOpts: EngineOptions = { mode: opts.mode, space: opts.space };
-  if (opts.ruleUuid !== undefined) engineOpts.ruleUuid = opts.ruleUuid;
+  // A query rule runs as a query rule unless asked otherwise; a new_terms rule can also be triaged with --mode query.
+  const mode = opts.mode ?? (rule.type === 'query' ? 'query' : 'new_terms');
+  const engineOpts: EngineOptions = { mode, space: opts.space };
+  // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise --rule-uuid or the rule_id.
+  const ruleUuid = opts.ruleUuid ?? rule.id;
+  if (ruleUuid !== undefined) engineOpts.ruleUuid = ruleUuid;
   if (opts.start !== undefined) engineOpts.start = opts.start;
   if (opts.end !== undefined) engineOpts.end = opts.end;
   if (opts.interval !== undefined) engineOpts.interval = opts.interval;

@@ -12,6 +12,7 @@
  * event) and its last time. Bound: combinations × (1 + span of the data / mergeGap) clusters, i.e.
  * at most 27 per combination for a year of data, whatever the number of events or their order.
  */
+import { compareKeywords } from '../ecs/keyword-order.js';
 import { getKeywordTerms } from '../ecs/fields.js';
 import { insertPoint, type Cluster } from './clusters.js';
 import type { Schedule, Tuple } from './schedule.js';
@@ -30,30 +31,11 @@ export function combinationsOf(doc: unknown, fields: readonly string[]): string[
   return out;
 }
 
-/**
- * Elasticsearch orders keyword terms by their UTF-8 bytes, i.e. by code point. JS `<` compares UTF-16
- * code units, which puts astral characters (surrogates D800–DFFF) before U+E000–U+FFFF; fix that up.
- */
-export function compareUtf8(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    let x = a.charCodeAt(i);
-    let y = b.charCodeAt(i);
-    if (x === y) continue;
-    if (x >= 0xd800 && y >= 0xd800) {
-      x = x >= 0xe000 ? x - 0x800 : x + 0x2000;
-      y = y >= 0xe000 ? y - 0x800 : y + 0x2000;
-    }
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
 /** Composite-aggregation key order: field by field, each by UTF-8 bytes. */
 export function compareTerms(a: readonly string[], b: readonly string[]): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compareUtf8(a[i]!, b[i]!);
+    const c = compareKeywords(a[i]!, b[i]!);
     if (c !== 0) return c;
   }
   return a.length - b.length;

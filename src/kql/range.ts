@@ -9,6 +9,7 @@
  * - anything else: the keyword term against the bound text, in code-point order (Lucene compares
  *   keyword terms as UTF-8 bytes, which orders like code points).
  */
+import { compareKeywords } from '../ecs/keyword-order.js';
 import type { RangeOperator } from './ast.js';
 import { toKeywordTerm } from '../ecs/fields.js';
 
@@ -42,21 +43,6 @@ export function parseIsoDateNanos(text: string, roundUp: boolean): bigint | unde
   return BigInt(ms) * 1_000_000n + BigInt(nanos);
 }
 
-/** Compares by code point rather than UTF-16 unit, so astral characters sort after U+FFFF. */
-export function compareCodePoints(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  for (let i = 0; i < n; i++) {
-    const x = a.charCodeAt(i);
-    const y = b.charCodeAt(i);
-    if (x === y) continue;
-    const xs = x >= 0xd800 && x <= 0xdfff;
-    const ys = y >= 0xd800 && y <= 0xdfff;
-    if (xs !== ys) return xs ? 1 : -1;
-    return x - y;
-  }
-  return a.length - b.length;
-}
-
 function holds(cmp: number, op: RangeOperator): boolean {
   switch (op) {
     case 'gt':
@@ -84,6 +70,6 @@ export function compileRangeBound(op: RangeOperator, bound: string, ignoreAbove:
       if (at !== undefined) return holds(at > dateBound ? 1 : at < dateBound ? -1 : 0, op);
     }
     const term = toKeywordTerm(value, ignoreAbove);
-    return term !== undefined && holds(compareCodePoints(term, bound), op);
+    return term !== undefined && holds(compareKeywords(term, bound), op);
   };
 }

@@ -20,6 +20,8 @@ export const threatSchema = z.object({
 });
 
 export const ruleSchema = z.object({
+  /** The rule's saved-object id in Kibana (`kibana.alert.rule.uuid`), where the source carries one (a Kibana export). */
+  id: z.string().min(1).optional(),
   rule_id: z.string().min(1),
   name: z.string().min(1),
   version: z.number().int().nonnegative().default(1),

@@ -40,9 +40,9 @@ describe('--help', () => {
     }
   });
 
-  // Issue 3 item 9: `--help` with one example each for the pipe, the CI job and the triage. The
-  // examples are attached to `scan --help` only; the top-level help a user reaches first lacks them.
-  it.fails('kmod-enum-detect --help shows the three use examples', async () => {
+  // Issue 3 item 9: `--help` with one example each for the pipe, the CI job and the triage, on the
+  // top-level help a user reaches first as well as on `scan --help`.
+  it('kmod-enum-detect --help shows the three use examples', async () => {
     expectThreeExamples((await top()).stdout);
   });
 

@@ -193,16 +193,17 @@ describe('--rule on scan', () => {
     ['discovery_kernel_module_enumeration.toml', []],
     ['kibana_export_two_rules.ndjson', ['--rule-id', V210_RULE_ID]],
   ])('%s gives the built-in rule’s alerts', async (file, extra) => {
-    const [r, base] = await Promise.all([runCli(['--format', 'ndjson', '--rule', `${RULES}/${file}`, ...extra, DEMO]), builtin()]);
+    // A Kibana export carries its own saved-object id (which alert ids hash); pin the built-in's to compare.
+    const uuid = ['--rule-uuid', V210_RULE_ID];
+    const [r, base] = await Promise.all([runCli(['--format', 'ndjson', '--rule', `${RULES}/${file}`, ...extra, ...uuid, DEMO]), builtin()]);
     expect(r.code).toBe(1);
     const pick = (s: string) => parseNdjson(s).map((a) => [a['kibana.alert.uuid'], a['kibana.alert.new_terms'], a['kibana.alert.ancestors']]);
     expect(pick(r.stdout)).toEqual(pick(base.stdout));
   });
 
-  // Issue 6 item 2: --rule loads rules of type query as well as new_terms. Scanning with a query
-  // rule in the default mode fails: "new_terms mode needs the rule to have new_terms_fields" (exit 2).
-  // The default mode should follow the rule's type; --mode query works.
-  it.fails('runs a query rule from a Kibana export as a query rule (one alert per matching event)', async () => {
+  // Issue 6 item 2: --rule loads rules of type query as well as new_terms; the default mode follows
+  // the rule's type.
+  it('runs a query rule from a Kibana export as a query rule (one alert per matching event)', async () => {
     const r = await runCli(['--format', 'ndjson', '--rule', `${RULES}/kibana_export_one_rule.ndjson`, DEMO]);
     expect(r.code).toBe(1);
     const alerts = parseNdjson(r.stdout);
@@ -222,8 +223,8 @@ describe('--rule on scan', () => {
   });
 
   // A Kibana export carries the rule's saved-object id ("id"), which is what Kibana puts in
-  // kibana.alert.rule.uuid and hashes into kibana.alert.uuid. The CLI uses the rule_id instead.
-  it.fails('takes kibana.alert.rule.uuid from the saved-object id of a Kibana export', async () => {
+  // kibana.alert.rule.uuid and hashes into kibana.alert.uuid.
+  it('takes kibana.alert.rule.uuid from the saved-object id of a Kibana export', async () => {
     const r = await runCli(['--format', 'ndjson', '--mode', 'query', '--rule', `${RULES}/kibana_export_one_rule.ndjson`, DEMO]);
     for (const a of parseNdjson(r.stdout)) expect(a['kibana.alert.rule.uuid']).toBe('0b8e9d3a-7c4f-4e21-8d5b-3a9f6c2e1d40');
   });

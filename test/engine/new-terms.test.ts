@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { at, brief, DAY, ev, MIN, scan } from './helpers.js';
 import { MAX_SIGNALS_WARNING } from '../../src/engine/select.js';
-import { combinationsOf, compareUtf8 } from '../../src/engine/new-terms.js';
+import { combinationsOf } from '../../src/engine/new-terms.js';
+import { compareKeywords } from '../../src/ecs/keyword-order.js';
 
 const D = '2024-05-14T';
 const start = (hm: string) => new Date(`${D}${hm}:00.000Z`);
@@ -146,8 +147,8 @@ describe('new_terms boundaries (interval 5m, from now-9m, history now-14d)', () 
       { start: start('10:05'), end: start('10:05'), maxSignals: 1 },
     );
     expect(r.alerts.map((a) => a['kibana.alert.new_terms'])).toEqual([['\uFFFD', '/p']]);
-    expect(compareUtf8('\u{1F600}', '\uFFFD')).toBeGreaterThan(0);
-    expect(compareUtf8('a', 'ab')).toBeLessThan(0);
+    expect(compareKeywords('\u{1F600}', '\uFFFD')).toBeGreaterThan(0);
+    expect(compareKeywords('a', 'ab')).toBeLessThan(0);
   });
 
   it('default start and end cover the whole input so every first occurrence can alert', () => {

@@ -3,16 +3,7 @@
  * `\uXXXX` in either hex case, `\/`, alternative number forms, whitespace between tokens. JSON.parse
  * of its output equals the input; the bytes differ from JSON.stringify's.
  */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { rng as mulberry32 } from '../fixtures-gen/builders.js';
 
 export interface SpellingOptions {
   /** Probability that a string is written with random escapes at all. */
