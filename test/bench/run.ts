@@ -157,7 +157,7 @@ async function main(): Promise<void> {
 
   // The stages run bundled, so that no TypeScript loader start-up is timed.
   const stagesJs = join(BENCH_DIR, 'stages.mjs');
-  const b = spawnSync('node_modules/.bin/esbuild', ['test/bench/stages.ts', '--bundle', '--platform=node', '--format=esm', `--outfile=${stagesJs}`, '--log-level=warning']);
+  const b = spawnSync('node_modules/.bin/esbuild', ['test/bench/stages.ts', '--bundle', '--platform=node', '--format=esm', '--external:ndjson', `--outfile=${stagesJs}`, '--log-level=warning']);
   if (b.status !== 0) throw new Error(`esbuild failed: ${b.stderr}`);
 
   const prefilterProbe = spawnSync('node', [stagesJs, 'prefilter', corpus], { encoding: 'utf8' });
@@ -187,6 +187,7 @@ async function main(): Promise<void> {
   rows.push(measure('parallel (2 workers): prefilter + parse + predicate', `node ${stagesJs} parallel ${corpus}`, r, stageResult));
   rows.push(measure('parallel (2 workers): parse every line + predicate', `node ${stagesJs} parallel-noprefilter ${corpus}`, Math.min(r, 3), stageResult));
   rows.push(measure('stage: parse every line + predicate', `node ${stagesJs} parse-all ${corpus}`, Math.min(r, 3), stageResult));
+  rows.push(measure('stage: ndjson package parse stream, every line + predicate', `node ${stagesJs} ndjson-parse-all ${corpus}`, Math.min(r, 3), stageResult));
 
   if (which('jq')) {
     const slice = join(BENCH_DIR, `slice-${flags.jqLines}.ndjson`);

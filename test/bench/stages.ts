@@ -7,12 +7,15 @@
  *   prefilter       read + line split + prefilterBatch; prints candidate lines
  *   prefilter-parse read + prefilter + JSON.parse of candidates + predicate; prints matches
  *   parse-all       read + line split + JSON.parse of every line + predicate; prints matches
+ *   ndjson-parse-all the same with the `ndjson` package's parse stream (split2 + JSON.parse per line):
+ *                   the library a line-oriented tool would reach for, measured beside our reader
  *   eval-cost       evaluation cost per event of the rule query on pre-parsed events (ns, median of runs)
  *
  * The predicate is compileKql(BUILTIN_RULE.query) when the KQL compiler is present, otherwise the
  * test suite's reference interpreter over the hand-built v210 AST (the output says which).
  */
-import { openSync, readSync, closeSync } from 'node:fs';
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import ndjson from 'ndjson';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { KueryNode } from '../../src/kql/ast.js';
@@ -143,6 +146,20 @@ async function main(): Promise<void> {
         lines++;
         if (rq.predicate(eventOf(JSON.parse(b.toString('utf8', batch.starts[i], batch.ends[i]))))) matches++;
       }
+    });
+    Object.assign(out, { lines, matches });
+  } else if (stage === 'ndjson-parse-all') {
+    let lines = 0;
+    let matches = 0;
+    await new Promise<void>((resolve, reject) => {
+      createReadStream(file, { highWaterMark: CHUNK })
+        .pipe(ndjson.parse({ strict: false }))
+        .on('data', (doc: unknown) => {
+          lines++;
+          if (rq.predicate(eventOf(doc))) matches++;
+        })
+        .on('end', resolve)
+        .on('error', reject);
     });
     Object.assign(out, { lines, matches });
   } else if (stage === 'parallel' || stage === 'parallel-noprefilter') {
