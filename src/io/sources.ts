@@ -81,8 +81,14 @@ export async function resolveInputs(inputs: readonly string[]): Promise<InputSou
     } catch (e) {
       throw fsError(input, e);
     }
-    if (st.isDirectory()) await walkDirectory(input, new Set(), out);
-    else out.push({ name: input, kind: 'file', size: st.isFile() ? st.size : undefined });
+    if (st.isDirectory()) {
+      const before = out.length;
+      await walkDirectory(input, new Set(), out);
+      // A CI job pointed at the wrong folder must not pass as "no alerts".
+      if (out.length === before) {
+        throw new InputError('missing', input, 'the directory holds no event files (*.ndjson, *.jsonl, *.json or their .gz)');
+      }
+    } else out.push({ name: input, kind: 'file', size: st.isFile() ? st.size : undefined });
   }
   return out;
 }

@@ -43,6 +43,15 @@ describe('resolveInputs', () => {
   });
 });
 
+describe('resolveInputs on a directory without event files', () => {
+  it('throws an InputError naming the directory, so a mistyped folder is not a clean run', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'notes.txt'), 'not events\n');
+    await expect(resolveInputs([dir])).rejects.toThrow(InputError);
+    await expect(resolveInputs([dir])).rejects.toThrow(/holds no event files/);
+  });
+});
+
 describe('openSource', () => {
   const plain = readFileSync(`${FIXTURES}shapes/hits.ndjson`);
 
