@@ -36,6 +36,12 @@ export interface Prefilter {
   requirement: Requirement;
   /** The chosen set: a line that can match contains one of these (or a JSON escape; see prefilter-scan). */
   needles: NeedleAtom[];
+  /**
+   * The byte strings (latin1) to search with Buffer.indexOf, chosen on a sample by calibratePrefilter;
+   * each needle is found through the first key that is a substring of its spelling (closing quote
+   * included), needles no key covers get a key of their own. Absent: a shared-substring default.
+   */
+  searchKeys?: string[];
 }
 
 /** Cost of searching for a set of atoms; lower is better. */
