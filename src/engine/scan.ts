@@ -365,6 +365,20 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
         }
         return u;
       };
+      /** Records a created alert: its time for dedup bookkeeping, and its document. */
+      const create = (tuple: Tuple, id: string, candidate: { event: StoredEvent; time: number }, newTerms?: string[]): void => {
+        emittedTimes.set(id, candidate.time);
+        alerts.push(
+          buildAlertDocument(ctx, {
+            source: candidate.event.source,
+            identity: identityOf(candidate.event),
+            alertUuid: id,
+            runTime: tuple.runTime,
+            executionUuid: execUuidOf(tuple),
+            ...(newTerms !== undefined && { newTerms }),
+          }),
+        );
+      };
       const onTruncated = (t: Tuple): void => {
         if (!truncatedRuns.has(t.run)) {
           truncatedRuns.add(t.run);
@@ -391,18 +405,8 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
             rule.max_signals,
           );
           for (const s of out.created) {
-            emittedTimes.set(s.id, s.candidate.time);
+            create(g.tuple, s.id, s.candidate, s.candidate.values);
             lost.delete(s.id);
-            alerts.push(
-              buildAlertDocument(ctx, {
-                source: s.candidate.event.source,
-                identity: identityOf(s.candidate.event),
-                alertUuid: s.id,
-                runTime: g.tuple.runTime,
-                executionUuid: execUuidOf(g.tuple),
-                newTerms: s.candidate.values,
-              }),
-            );
           }
           if (out.dropped.length > 0) {
             onTruncated(g.tuple);
@@ -435,18 +439,7 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
         for (const key of [...groups.keys()].sort((a, b) => a - b)) {
           const g = groups.get(key)!;
           const out = selectForTuple(g.tuple, g.candidates, compareQueryCandidates, idOf, emitted, rule.max_signals);
-          for (const s of out.created) {
-            emittedTimes.set(s.id, s.candidate.time);
-            alerts.push(
-              buildAlertDocument(ctx, {
-                source: s.candidate.event.source,
-                identity: identityOf(s.candidate.event),
-                alertUuid: s.id,
-                runTime: g.tuple.runTime,
-                executionUuid: execUuidOf(g.tuple),
-              }),
-            );
-          }
+          for (const s of out.created) create(g.tuple, s.id, s.candidate);
           if (out.dropped.length > 0) onTruncated(g.tuple);
         }
       }
