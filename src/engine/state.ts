@@ -12,55 +12,69 @@ import { z } from 'zod';
 export const STATE_FORMAT = 'kmod-enum-detect/state';
 export const STATE_VERSION = 1;
 
-const storedEventSchema = z.object({
-  source: z.record(z.string(), z.unknown()),
-  index: z.string().optional(),
-  id: z.string().optional(),
-  origin: z.object({ file: z.string(), line: z.number().int() }),
-});
+/**
+ * The zod schemas, built on first use: constructing them costs milliseconds at every start-up,
+ * and only a scan with --state reads a state file.
+ */
+function buildStateSchemas() {
+  const storedEventSchema = z.object({
+    source: z.record(z.string(), z.unknown()),
+    index: z.string().optional(),
+    id: z.string().optional(),
+    origin: z.object({ file: z.string(), line: z.number().int() }),
+  });
 
-const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time');
+  const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'expected an ISO-8601 time');
 
-export const stateIdentitySchema = z.object({
-  rule_id: z.string(),
-  rule_version: z.number(),
-  rule_uuid: z.string(),
-  space: z.string(),
-  mode: z.enum(['new_terms', 'query']),
-  interval: z.string(),
-  from: z.string(),
-  to: z.string(),
-  history_window_start: z.string().nullable(),
-  max_signals: z.number().int().positive(),
-  new_terms_fields: z.array(z.string()),
-  timestamp_override: z.string().nullable(),
-});
+  const stateIdentitySchema = z.object({
+    rule_id: z.string(),
+    rule_version: z.number(),
+    rule_uuid: z.string(),
+    space: z.string(),
+    mode: z.enum(['new_terms', 'query']),
+    interval: z.string(),
+    from: z.string(),
+    to: z.string(),
+    history_window_start: z.string().nullable(),
+    max_signals: z.number().int().positive(),
+    new_terms_fields: z.array(z.string()),
+    timestamp_override: z.string().nullable(),
+  });
 
-export const scanStateSchema = z.object({
-  format: z.literal(STATE_FORMAT),
-  version: z.literal(STATE_VERSION),
-  identity: stateIdentitySchema,
-  /** When the simulated rule was enabled (first run ever), UTC ISO. */
-  ruleCreatedAt: isoTime,
-  /** Start time of the last simulated run, UTC ISO; null before any run. */
-  lastRunTime: isoTime.nullable(),
-  /** Alert ids already written, with their source event time (epoch ms) for pruning. */
-  emitted: z.array(z.object({ id: z.string(), time: z.number() })),
-  /** new_terms combinations: clusters of occurrences (epoch ms) with the first event of each. */
-  combos: z.array(
-    z.object({
-      values: z.array(z.string()),
-      clusters: z.array(z.object({ first: z.number(), last: z.number(), event: storedEventSchema })),
-    }),
-  ),
-  /** Clusters of matching-event times (epoch ms) near the last run, for "runs with matches". */
-  matchSpans: z.array(z.tuple([z.number(), z.number()])),
-  totals: z.object({ runs: z.number().int().nonnegative(), alerts: z.number().int().nonnegative() }),
-});
+  const scanStateSchema = z.object({
+    format: z.literal(STATE_FORMAT),
+    version: z.literal(STATE_VERSION),
+    identity: stateIdentitySchema,
+    /** When the simulated rule was enabled (first run ever), UTC ISO. */
+    ruleCreatedAt: isoTime,
+    /** Start time of the last simulated run, UTC ISO; null before any run. */
+    lastRunTime: isoTime.nullable(),
+    /** Alert ids already written, with their source event time (epoch ms) for pruning. */
+    emitted: z.array(z.object({ id: z.string(), time: z.number() })),
+    /** new_terms combinations: clusters of occurrences (epoch ms) with the first event of each. */
+    combos: z.array(
+      z.object({
+        values: z.array(z.string()),
+        clusters: z.array(z.object({ first: z.number(), last: z.number(), event: storedEventSchema })),
+      }),
+    ),
+    /** Clusters of matching-event times (epoch ms) near the last run, for "runs with matches". */
+    matchSpans: z.array(z.tuple([z.number(), z.number()])),
+    totals: z.object({ runs: z.number().int().nonnegative(), alerts: z.number().int().nonnegative() }),
+  });
+  return { storedEventSchema, stateIdentitySchema, scanStateSchema };
+}
 
-export type ScanState = z.infer<typeof scanStateSchema>;
-export type StateIdentity = z.infer<typeof stateIdentitySchema>;
-export type StoredEvent = z.infer<typeof storedEventSchema>;
+type StateSchemas = ReturnType<typeof buildStateSchemas>;
+let stateSchemasInstance: StateSchemas | undefined;
+/** The state file schemas (built once, on first use). */
+export function stateSchemas(): StateSchemas {
+  return (stateSchemasInstance ??= buildStateSchemas());
+}
+
+export type ScanState = z.infer<StateSchemas['scanStateSchema']>;
+export type StateIdentity = z.infer<StateSchemas['stateIdentitySchema']>;
+export type StoredEvent = z.infer<StateSchemas['storedEventSchema']>;
 
 export type StateFileErrorKind = 'unreadable' | 'not-json' | 'foreign' | 'version' | 'corrupt' | 'mismatch';
 
@@ -100,7 +114,7 @@ export function parseState(text: string, file: string): ScanState {
       `was written in state format version ${JSON.stringify(version)}; this version reads ${STATE_VERSION}`,
     );
   }
-  const parsed = scanStateSchema.safeParse(raw);
+  const parsed = stateSchemas().scanStateSchema.safeParse(raw);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first && first.path.length > 0 ? first.path.join('.') : '(root)';

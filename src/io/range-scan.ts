@@ -9,7 +9,7 @@
  * absolute once the lines of the earlier pieces are known.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
-import { compileKql } from '../kql/compile.js';
+import { compileKqlTree } from '../kql/compile-tree.js';
 import type { KueryNode } from '../kql/ast.js';
 import type { Prefilter } from '../kql/prefilter.js';
 import { prefilterBatch } from '../kql/prefilter-scan.js';
@@ -90,7 +90,9 @@ function* fileChunks(file: string, start: number, end: number): Generator<Buffer
 }
 
 export function createPieceScanner(job: ScanJob): PieceScanner {
-  const predicate = compileKql(job.query);
+  // The job's tree is the one the caller compiled (and so checked) with compileKql; the tree
+  // compiler alone keeps the KQL parser and zod out of each worker thread's start-up.
+  const predicate = compileKqlTree(job.query);
   const decodeOpts: DecodeOptions = { indexFilter: compileIndexFilter(job.indexPatterns ?? []) };
   const maxBytes = job.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const pf = job.prefilter;

@@ -3,7 +3,12 @@
  * untrusted values (command lines are attacker-controlled) safe to print on a terminal.
  */
 
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+// Built on first use: constructing a Segmenter costs milliseconds at start-up, and a scan with plain
+// ASCII output (or no table at all) never needs one.
+let segmenterInstance: Intl.Segmenter | undefined;
+function segmenter(): Intl.Segmenter {
+  return (segmenterInstance ??= new Intl.Segmenter('en', { granularity: 'grapheme' }));
+}
 
 // East Asian Wide/Fullwidth blocks and emoji: the ranges terminals draw two columns wide.
 const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\u33ff\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6\u{1f300}-\u{1f64f}\u{1f900}-\u{1f9ff}\u{20000}-\u{3fffd}]/u;
@@ -20,7 +25,7 @@ export function displayWidth(s: string): number {
   // ASCII fast path: most cells are plain host names and paths.
   if (/^[\x20-\x7e]*$/.test(s)) return s.length;
   let w = 0;
-  for (const { segment } of segmenter.segment(s)) w += graphemeWidth(segment);
+  for (const { segment } of segmenter().segment(s)) w += graphemeWidth(segment);
   return w;
 }
 
@@ -32,7 +37,7 @@ export function truncate(s: string, width: number): string {
   if (displayWidth(s) <= width) return s;
   let out = '';
   let w = 0;
-  for (const { segment } of segmenter.segment(s)) {
+  for (const { segment } of segmenter().segment(s)) {
     const gw = graphemeWidth(segment);
     if (w + gw > width - 1) break;
     out += segment;
