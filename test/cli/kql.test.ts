@@ -2,10 +2,11 @@
  * `kql parse` and `kql match` end to end (issue 2 item 7): the AST on stdout, errors with a caret
  * on stderr; a `jq select`-like filter that prints input lines unchanged, in input order.
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { and, is, lit, not, or, range, V210_AST, wc } from '../kql/helpers/ast.js';
-import { DEMO, lineRef, once, readFixture, runCli, SHAPES, STACK_FRAME, tempDir } from './run-cli.js';
+import { DEMO, lineRef, once, readFixture, ROOT, runCli, SHAPES, STACK_FRAME, tempDir } from './run-cli.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
@@ -138,7 +139,7 @@ describe('kql match', () => {
     const r = await runCli(['kql', 'match', 'process.name:nothing-matches-this', DEMO]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/0 of 284 lines matched/);
+    expect(r.stderr).toMatch(/0 matching records printed; 284 lines read/);
   });
 
   it('reports bad lines on stderr as file:line: what and carries on; --quiet drops the summary only', async () => {
@@ -146,8 +147,8 @@ describe('kql match', () => {
     for (const r of [loud, quiet]) {
       for (const line of [61, 151, 231]) expect(r.stderr).toMatch(lineRef(DEMO, line));
     }
-    expect(loud.stderr).toMatch(/kql match: \d+ of 284 lines matched/);
-    expect(quiet.stderr).not.toMatch(/lines matched/);
+    expect(loud.stderr).toMatch(/kql match: \d+ matching records? printed; 284 lines read/);
+    expect(quiet.stderr).not.toMatch(/lines read/);
     expect(quiet.stdoutBytes.equals(loud.stdoutBytes)).toBe(true);
   });
 
@@ -187,5 +188,20 @@ describe('kql match', () => {
     writeFileSync(file, ['{"process.name":"lsmod"}', '{"process":{"name":"bash"}}', '{"_index":"x","_id":"1","_source":{"process":{"name":"modinfo"}}}', ''].join('\n'));
     const r = await runCli(['kql', 'match', '-q', Q, file]);
     expect(r.stdout).toBe('{"process.name":"lsmod"}\n{"_index":"x","_id":"1","_source":{"process":{"name":"modinfo"}}}\n');
+  });
+});
+
+describe('kql match on a pretty-printed es_archiver file', () => {
+  it('prints each matching value as it was written, separated by a blank line', async () => {
+    const r = await runCli(['kql', 'match', 'process.name:lsmod', `${SHAPES}/es-archiver.json`]);
+    expect(r.code).toBe(0);
+    const values = r.stdout.split('\n\n').filter((v) => v.trim() !== '');
+    expect(values).toHaveLength(1);
+    const doc = JSON.parse(values[0]!) as { type: string; value: { source: { process: { name: string } } } };
+    expect(doc.type).toBe('doc');
+    expect(doc.value.source.process.name).toBe('lsmod');
+    // Byte for byte: the value is a slice of the input file.
+    expect(readFileSync(join(ROOT, SHAPES, 'es-archiver.json'), 'utf8')).toContain(values[0]!);
+    expect(r.stderr).toMatch(/1 matching record printed/);
   });
 });
