@@ -6,7 +6,6 @@
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { Readable } from 'node:stream';
 import { createPieceScanner, type PieceResult, type ScanJob, type ScanPiece } from './range-scan.js';
 
 /** Big enough that a worker's start-up and one message per piece are noise, small enough to stream. */
@@ -40,27 +39,6 @@ export function cutFileRanges(file: string, pieceBytes: number = DEFAULT_PIECE_B
     closeSync(fd);
   }
   return pieces;
-}
-
-/** Chunks of a stream cut after the last newline of each chunk of about `pieceBytes`. */
-export async function* streamPieces(input: Readable, file: string, pieceBytes: number = DEFAULT_PIECE_BYTES): AsyncGenerator<ScanPiece> {
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let first = true;
-  for await (const chunk of input) {
-    const b = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-    pending.push(b);
-    pendingBytes += b.length;
-    if (pendingBytes < pieceBytes) continue;
-    const all = Buffer.concat(pending, pendingBytes);
-    const cut = all.lastIndexOf(10) + 1;
-    if (cut === 0) continue;
-    yield { kind: 'bytes', file, bytes: all.subarray(0, cut), first };
-    first = false;
-    pending = [all.subarray(cut)];
-    pendingBytes = all.length - cut;
-  }
-  if (pendingBytes > 0) yield { kind: 'bytes', file, bytes: Buffer.concat(pending, pendingBytes), first };
 }
 
 /** A piece's result with absolute line numbers, in input order. */

@@ -22,13 +22,10 @@ import { READ_CHUNK_BYTES } from './sources.js';
 import type { SourceEvent } from './types.js';
 
 /**
- * A piece of input in line mode: a byte range of a plain file cut at newlines, or bytes already read
- * (a chunk of a stream cut at a newline). `first` says the piece starts the file (a BOM is stripped
- * only there); for a file range that is `start === 0`.
+ * A piece of input in line mode: a byte range of a plain file cut at newlines. The piece at
+ * `start === 0` starts the file (a BOM is stripped only there).
  */
-export type ScanPiece =
-  | { kind: 'file'; file: string; start: number; end: number }
-  | { kind: 'bytes'; file: string; bytes: Uint8Array; first?: boolean };
+export type ScanPiece = { kind: 'file'; file: string; start: number; end: number };
 
 /** Everything a worker needs, as plain data (it is posted to the thread once, at start-up). */
 export interface ScanJob {
@@ -69,7 +66,7 @@ export interface PieceResult {
 export type PieceScanner = (piece: ScanPiece) => PieceResult;
 
 function isFirst(piece: ScanPiece): boolean {
-  return piece.kind === 'file' ? piece.start === 0 : piece.first ?? true;
+  return piece.start === 0;
 }
 
 /** The bytes of a file range, in fresh 1 MiB Buffers (the splitter keeps views of the last one). */
@@ -117,12 +114,7 @@ export function createPieceScanner(job: ScanJob): PieceScanner {
     };
     let failure: PieceFailure | undefined;
     try {
-      if (piece.kind === 'bytes') {
-        const b = piece.bytes;
-        handle(splitter.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
-      } else {
-        for (const chunk of fileChunks(piece.file, piece.start, piece.end)) handle(splitter.push(chunk));
-      }
+      for (const chunk of fileChunks(piece.file, piece.start, piece.end)) handle(splitter.push(chunk));
       handle(splitter.end());
     } catch (e) {
       if (!(e instanceof InputError)) throw e;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appendFileSync, createReadStream, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounting } from '../../src/io/accounting.js';
-import { cutFileRanges, scanPieces, streamPieces, type OrderedResult } from '../../src/io/parallel.js';
+import { cutFileRanges, scanPieces, type OrderedResult } from '../../src/io/parallel.js';
 import type { ScanJob, ScanPiece } from '../../src/io/range-scan.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
 import { parseKql } from '../../src/kql/parse.js';
@@ -64,12 +64,6 @@ describe('parallel scanning', () => {
     const parallel = await collect(scanPieces(cutFileRanges(file, 200_000), job, { threads: 2 }));
     expect(single.matches.length).toBeGreaterThan(3);
     expect(parallel).toEqual(single);
-  });
-
-  it('stdin in chunks through two workers gives the single-thread result', async () => {
-    const single = await collect(scanPieces(whole(), job, { threads: 1 }));
-    const chunked = await collect(scanPieces(streamPieces(createReadStream(file, { highWaterMark: 37_000 }), file, 150_000), job, { threads: 2 }));
-    expect(chunked).toEqual(single);
   });
 
   it('the prefilter changes no match: parsing every line finds the same events', async () => {
