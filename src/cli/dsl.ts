@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { parseIsoTime } from '../ecs/time.js';
 import { buildEsQuery } from '../kql/dsl.js';
-import { newTermsAggregationRequests } from '../rule/new_terms_requests.js';
+import { newTermsAggregationRequests } from '../rule/new-terms-requests.js';
 import { EXIT_OK, UserFacingError } from './exit.js';
 import { parseOptions } from './options.js';
 import { loadActiveRule } from './rule-source.js';

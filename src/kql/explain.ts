@@ -8,7 +8,7 @@
  */
 import { compileFieldVisitor, ECS_KEYWORD_IGNORE_ABOVE, isPlainObject, toKeywordTerm } from '../ecs/fields.js';
 import { WILDCARD_SENTINEL, type KueryNode, type LiteralNode, type ValueNode } from './ast.js';
-import { toKqlText, valueListField, valueText } from './clause_text.js';
+import { toKqlText, valueListField, valueText } from './clause-text.js';
 import { compileRangeBound } from './range.js';
 import { compileWildcardMatcher } from './wildcard.js';
 

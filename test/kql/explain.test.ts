@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ClauseCounter, explainKql, summarizeExplanation, type Explanation } from '../../src/kql/explain.js';
-import { toKqlText } from '../../src/kql/clause_text.js';
+import { toKqlText } from '../../src/kql/clause-text.js';
 import { and, is, lit, not, or, range, V210_AST, values, wc } from './helpers/ast.js';
 
 const samples = readFileSync(new URL('../../fixtures/kql/sample_events.ndjson', import.meta.url), 'utf8')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_RULE } from '../../src/rule/builtin.js';
 import { buildEsQuery } from '../../src/kql/dsl.js';
-import { COMBINED_TIMESTAMP_FIELD, newTermsAggregationRequests, timestampFields } from '../../src/rule/new_terms_requests.js';
+import { COMBINED_TIMESTAMP_FIELD, newTermsAggregationRequests, timestampFields } from '../../src/rule/new-terms-requests.js';
 import { V210_AST } from '../kql/helpers/ast.js';
 
 const window = { from: new Date('2024-05-14T09:21:00.000Z'), to: new Date('2024-05-14T09:30:00.000Z') };
