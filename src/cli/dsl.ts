@@ -7,7 +7,7 @@ import { parseIsoTime } from '../ecs/time.js';
 import { buildEsQuery } from '../kql/dsl.js';
 import { newTermsAggregationRequests } from '../rule/new-terms-requests.js';
 import { EXIT_OK, UserFacingError } from './exit.js';
-import { parseOptions } from './options.js';
+import { parseOptions, ruleVersionOption } from './options.js';
 import { loadActiveRule } from './rule-source.js';
 
 const windowSchema = z.string().transform((s, ctx) => {
@@ -43,13 +43,14 @@ const termsSchema = z.string().transform((s, ctx) => {
 const dslOptionsSchema = z.object({
   rule: z.string().min(1).optional(),
   ruleId: z.string().min(1).optional(),
+  ruleVersion: ruleVersionOption.optional(),
   window: windowSchema.optional(),
   terms: termsSchema.optional(),
 });
 
 export async function runDsl(raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(dslOptionsSchema, raw);
-  const { rule, ast } = await loadActiveRule(opts.rule, opts.ruleId);
+  const { rule, ast } = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   if (opts.terms !== undefined && opts.window === undefined) throw new UserFacingError('--terms needs --window FROM,TO');
   if (opts.window === undefined) {
     process.stdout.write(`${JSON.stringify(buildEsQuery(ast), null, 2)}\n`);

@@ -17,13 +17,14 @@ import { guardStream, stdoutSink } from '../output/sink.js';
 import { renderDiagnostics } from '../output/summary.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
 import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
-import { parseOptions } from './options.js';
+import { parseOptions, ruleVersionOption } from './options.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
 
 const explainOptionsSchema = z.object({
   format: z.enum(['tree', 'json']).default('tree'),
   rule: z.string().min(1).optional(),
   ruleId: z.string().min(1).optional(),
+  ruleVersion: ruleVersionOption.optional(),
   matchesOnly: z.boolean().default(false),
   color: z.boolean().optional(),
   strict: z.boolean().default(false),
@@ -32,7 +33,7 @@ const explainOptionsSchema = z.object({
 export async function runExplain(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(explainOptionsSchema, raw);
   requireInput(inputs, 'explain');
-  const active = await loadActiveRule(opts.rule, opts.ruleId);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const inScope = compileIndexFilter(active.rule.index);
   const counter = new ClauseCounter(active.ast);
   const env = process.env;

@@ -35,6 +35,7 @@ function scanOptions(cmd: Command): Command {
     .option('--max-signals <n>', "alerts per run at most (default: the rule's, 100)")
     .option('--rule <file>', 'load another rule: detection-rules TOML, prebuilt package JSON, or Kibana export NDJSON')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
     .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (kibana.alert.rule.uuid; alert ids depend on it)")
     .option('--space <id>', 'Kibana space id', 'default')
     .option('--state <file>', 'keep new_terms history between invocations in FILE')
@@ -101,6 +102,7 @@ function buildProgram(): Command {
     .addOption(new Option('-f, --format <format>', 'tree or json').choices(['tree', 'json']).default('tree'))
     .option('--rule <file>', 'explain another rule (TOML, package JSON, Kibana export NDJSON)')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
     .option('--matches-only', 'only show events that match', false)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
@@ -115,6 +117,7 @@ function buildProgram(): Command {
     .description("print the Elasticsearch Query DSL Kibana builds for the rule's query (and new_terms aggregations with --window)")
     .option('--rule <file>', 'another rule file')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
     .option('--window <from,to>', 'ISO times of one run window: print the new_terms phase 1 request (and 2/3 with --terms)')
     .option('--terms <json>', 'JSON array of term combinations for phases 2 and 3, e.g. \'[["/usr/bin/kmod","/usr/bin/bash"]]\'')
     .action(async (opts: Record<string, unknown>) => {
@@ -128,9 +131,21 @@ function buildProgram(): Command {
     .description('print the active rule (built-in v210 unless --rule) as JSON')
     .option('--rule <file>', 'another rule file')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
     .action(async (opts: Record<string, unknown>) => {
       const { runRuleShow } = await import('./rule.js');
       process.exitCode = await runRuleShow(opts);
+    });
+
+  rule
+    .command('versions')
+    .description('every released version of the built-in rule: date, type, index, new-terms fields, window, and what changed')
+    .addOption(new Option('-f, --format <format>', 'pretty or json').default('pretty'))
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runRuleVersions } = await import('./rule-versions.js');
+      process.exitCode = runRuleVersions(opts);
     });
 
   return program;

@@ -27,6 +27,12 @@ const positiveInt = z
   .transform(Number)
   .refine((n) => n > 0, 'expected a positive whole number');
 
+/** `--rule-version N`: a released version of the built-in rule (src/rule/versions.ts says which exist). */
+export const ruleVersionOption = z
+  .string()
+  .regex(/^\d+$/, 'expected a version number such as 210 (list them with `rule versions`)')
+  .transform(Number);
+
 export const scanOptionsSchema = z.object({
   mode: z
     .string()
@@ -44,6 +50,7 @@ export const scanOptionsSchema = z.object({
   maxSignals: positiveInt.optional(),
   rule: z.string().min(1).optional(),
   ruleId: z.string().min(1).optional(),
+  ruleVersion: ruleVersionOption.optional(),
   ruleUuid: z.string().min(1).optional(),
   space: z
     .string()

@@ -1,6 +1,7 @@
 /**
- * The active rule for a command and its compiled query: the built-in v210 rule, or a rule file given
- * with --rule. Query syntax errors become usage errors that name where the query came from.
+ * The active rule for a command and its compiled query: the built-in v210 rule, another released
+ * version of it (--rule-version N), or a rule file given with --rule. Query syntax errors become usage
+ * errors that name where the query came from.
  */
 import { KqlSyntaxError } from '../kql/errors.js';
 import { parseKqlWithWarnings, type KqlWarning } from '../kql/parse.js';
@@ -17,9 +18,16 @@ export interface ActiveRule {
   warnings: KqlWarning[];
 }
 
-export async function loadActiveRule(file: string | undefined, ruleId: string | undefined): Promise<ActiveRule> {
+export async function loadActiveRule(file: string | undefined, ruleId: string | undefined, ruleVersion?: number): Promise<ActiveRule> {
   let rule: Rule = BUILTIN_RULE;
   let origin = `built-in rule "${BUILTIN_RULE.name}" v${BUILTIN_RULE.version}`;
+  if (ruleVersion !== undefined && file !== undefined) {
+    throw new UserFacingError('--rule-version picks a version of the built-in rule; it cannot be combined with --rule FILE');
+  }
+  if (ruleVersion !== undefined && ruleVersion !== BUILTIN_RULE.version) {
+    rule = await loadBuiltinVersion(ruleVersion);
+    origin = `built-in rule "${rule.name}" v${rule.version}`;
+  }
   if (file !== undefined) {
     const { loadRuleFile, RuleFileError } = await import('../rule/load.js');
     try {
@@ -33,6 +41,17 @@ export async function loadActiveRule(file: string | undefined, ruleId: string | 
     throw new UserFacingError(`--rule-id ${ruleId}: the built-in rule is ${BUILTIN_RULE.rule_id}; give --rule FILE to load another rule`);
   }
   return { rule, origin, ...compileRuleQuery(rule.query, `${origin}: query`) };
+}
+
+/** A released version of the built-in rule (loaded on demand: the catalog is only read when asked for). */
+export async function loadBuiltinVersion(version: number): Promise<Rule> {
+  const { loadRuleVersion, RuleVersionError } = await import('../rule/versions.js');
+  try {
+    return loadRuleVersion(version);
+  } catch (e) {
+    if (e instanceof RuleVersionError) throw new UserFacingError(`--rule-version ${version}: ${e.message}`);
+    throw e;
+  }
 }
 
 export function compileRuleQuery(query: string, where: string): { ast: KueryNode; warnings: KqlWarning[] } {

@@ -76,7 +76,7 @@ function defaultFormat(output: string | undefined): OutputFormat {
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(scanOptionsSchema, raw);
   requireInput(inputs, 'scan');
-  const active = await loadActiveRule(opts.rule, opts.ruleId);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule } = active;
   const predicate = compileKql(active.ast);
   // --strict parses every line, so nothing a prefilter passes over can hide a malformed one.
