@@ -75,6 +75,61 @@ export interface ScanOptions {
   kibanaVersion?: string;
   /** The wall-clock time Kibana validates the history window against; default now. */
   now?: Date;
+  /** Sees every tuple's decision and the schedule (the per-event fate module listens here: fate.ts). */
+  observer?: ScanObserver;
+}
+
+/** One candidate of a tuple as the engine decided on it. */
+export interface ObservedCandidate {
+  event: StoredEvent;
+  /** The source event's time (epoch ms). */
+  time: number;
+  id: string;
+  /** new_terms: the combination's values in field order. */
+  newTerms?: string[];
+}
+
+/** What one tuple with candidates wrote, in execution order. */
+export interface TupleObservation {
+  tuple: Tuple;
+  created: ObservedCandidate[];
+  /** Left out by max_signals. */
+  dropped: ObservedCandidate[];
+  /** Left out because their alert id was already written (by an earlier tuple, or by an earlier invocation: the state). */
+  duplicates: ObservedCandidate[];
+}
+
+export interface ScanObserver {
+  tuple(o: TupleObservation): void;
+  /**
+   * Once, at the end of `finish`, before any `tuple` call: the schedule the runs followed (undefined
+   * when none was simulated) and, in new_terms mode, the history start of a tuple ending at `to`.
+   */
+  schedule(s: Schedule | undefined, historyStartOf: ((to: number) => number) | undefined): void;
+}
+
+/** The observation of one tuple: candidates neither created nor dropped were duplicates. */
+function observeTuple<C extends { event: StoredEvent; time: number; values?: string[] }>(
+  observer: ScanObserver,
+  out: TupleOutcome<C>,
+  candidates: readonly C[],
+  idOf: (c: C) => string,
+): void {
+  const seen = new Set<C>();
+  const one = (s: { candidate: C; id: string }): ObservedCandidate => {
+    seen.add(s.candidate);
+    return observed(s.candidate, s.id);
+  };
+  const observed = (c: C, id: string): ObservedCandidate => ({
+    event: c.event,
+    time: c.time,
+    id,
+    ...(c.values !== undefined && { newTerms: c.values }),
+  });
+  const created = out.created.map(one);
+  const dropped = out.dropped.map(one);
+  const duplicates = candidates.filter((c) => !seen.has(c)).map((c) => observed(c, idOf(c)));
+  observer.tuple({ tuple: out.tuple, created, dropped, duplicates });
 }
 
 export interface LostDetection {
@@ -353,6 +408,8 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
     let runsWithMatches = 0;
     let catchupTuples = 0;
 
+    const observer = opts.observer;
+    observer?.schedule(schedule, mode === 'new_terms' ? (to) => evalDateMath(history!, to) : undefined);
     if (schedule) {
       const execUuids = new Map<number, string>();
       const execUuidOf = (t: Tuple): string => {
@@ -404,6 +461,7 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
             emitted,
             rule.max_signals,
           );
+          if (observer) observeTuple(observer, out, g.candidates, idOf);
           for (const s of out.created) {
             create(g.tuple, s.id, s.candidate, s.candidate.values);
             lost.delete(s.id);
@@ -439,6 +497,7 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
         for (const key of [...groups.keys()].sort((a, b) => a - b)) {
           const g = groups.get(key)!;
           const out = selectForTuple(g.tuple, g.candidates, compareQueryCandidates, idOf, emitted, rule.max_signals);
+          if (observer) observeTuple(observer, out, g.candidates, idOf);
           for (const s of out.created) create(g.tuple, s.id, s.candidate);
           if (out.dropped.length > 0) onTruncated(g.tuple);
         }
