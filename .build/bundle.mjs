@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 
 for (const f of readdirSync('dist/cli')) if (/^[\w-]+-[A-Z0-9]{8}\.js(\.map)?$/.test(f)) rmSync(`dist/cli/${f}`);
 await build({
-  entryPoints: { main: 'dist/cli/main.js', 'scan-worker': 'dist/io/scan-worker.js' },
+  entryPoints: { main: 'dist/cli/main.js', 'scan-worker': 'dist/engine/scan-worker.js' },
   outdir: 'dist/cli',
   allowOverwrite: true,
   splitting: true,

@@ -44,7 +44,7 @@ export type { DecodeOptions } from './io/decode.js';
 export { structurallyPlausible } from './io/structural.js';
 export { Accounting, formatProblem, MALFORMED_KINDS } from './io/accounting.js';
 export type { AccountingSnapshot, Counts, MalformedKind, Problem, ShapeName } from './io/accounting.js';
-export { readEvents, readSource } from './io/read-events.js';
+export { readEvents, readInputs } from './io/read-events.js';
 export type { ReadEventsOptions, ReadProgress } from './io/read-events.js';
 export { compileIndexFilter, dataStreamOf } from './rule/index-patterns.js';
 export type { IndexFilter } from './rule/index-patterns.js';

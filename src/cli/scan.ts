@@ -11,8 +11,8 @@ import { createScanner, ScanConfigError, type ScanOptions as EngineOptions } fro
 import { loadState, saveState, StateFileError } from '../engine/state.js';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
-import { scanInputs } from '../io/scan-inputs.js';
-import { compileKql } from '../kql/compile.js';
+import { readInputs } from '../io/read-events.js';
+import { createScanJob } from '../engine/read-job.js';
 import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import type { KueryNode } from '../kql/ast.js';
@@ -78,7 +78,6 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   requireInput(inputs, 'scan');
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule } = active;
-  const predicate = compileKql(active.ast);
   // --strict parses every line, so nothing a prefilter passes over can hide a malformed one.
   const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
   const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
@@ -135,21 +134,13 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   let matched = 0;
   let bytes = { bytesDone: 0 } as { bytesDone: number; bytesTotal?: number };
 
-  const input = scanInputs(
-    inputs,
-    {
-      query: active.ast,
-      predicate,
-      indexPatterns: rule.index,
-      prefilter: pf,
-      strict: opts.strict,
-      ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
-      onProgress: (p) => {
-        bytes = p;
-      },
+  const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index });
+  const input = readInputs(inputs, scanJob.job, acct, {
+    ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
+    onProgress: (p) => {
+      bytes = p;
     },
-    acct,
-  );
+  });
 
   try {
     try {
@@ -193,7 +184,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
     }
     await formatter.end({
-      summary: [inputSection(acct.total, acct.files.size, matched, prefilterState || (input.prefilter()?.needles.map((n) => n.text).join(', ') ?? '')), detectionSection(result.summary)],
+      summary: [inputSection(acct.total, acct.files.size, matched, prefilterState || (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? '')), detectionSection(result.summary)],
       warnings,
       errors,
     });

@@ -3,7 +3,7 @@
  * idle the machine was since the CLI loaded (measured from CPU times; the load average is a fallback).
  */
 import { availableParallelism, cpus, loadavg } from 'node:os';
-import { DEFAULT_PARALLEL_MIN_BYTES } from '../io/scan-inputs.js';
+import { DEFAULT_PARALLEL_MIN_BYTES } from '../io/read-events.js';
 
 /** CPU times of every core, to tell later how idle the machine was in between. */
 export type CpuSample = { idle: number; total: number }[];

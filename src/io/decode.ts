@@ -5,7 +5,7 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { Accounting, MalformedKind } from './accounting.js';
-import type { LineBatch, LongLine } from './lines.js';
+import type { LineBatch } from './lines.js';
 import { recognizeShape } from './shapes.js';
 import { hasObjectBraces, isBlank, structurallyPlausible } from './structural.js';
 import type { SourceEvent } from './types.js';
@@ -108,19 +108,23 @@ export function decodeRecord(
   return out;
 }
 
+/** Receives the events of each decoded line of a batch (`i`: the line's index in the batch). */
+export type RecordVisitor = (events: SourceEvent[], i: number) => void;
+
 /**
- * Decodes a batch of lines. Where `mask[i] === 0` a prefilter has passed over line `i`: it gets
- * only the structural check and is counted as prefiltered, unless that check fails, in which case
- * it is decoded in full so the problem is reported exactly as for an unmasked line.
+ * Decodes a batch of lines, handing each decoded line's events to `visit`. Where `mask[i] === 0` a
+ * prefilter has passed over line `i`: it gets only the structural check and is counted as
+ * prefiltered, unless that check fails, in which case it is decoded in full so the problem is
+ * reported exactly as for an unmasked line.
  */
-export function decodeBatch(
+export function decodeLines(
   batch: LineBatch,
   mask: Uint8Array | undefined,
   opts: DecodeOptions,
   acct: Accounting,
-): SourceEvent[] {
+  visit: RecordVisitor,
+): void {
   const { buf, starts, ends, file, firstLine, count } = batch;
-  const out: SourceEvent[] = [];
   // One UTF-8 check over the batch stands for the per-line ones: lines are cut at "\n" (and "\r"),
   // ASCII bytes that never occur inside a multi-byte sequence, so the lines of a valid batch are
   // valid. Only a batch with a bad byte somewhere is checked line by line.
@@ -142,14 +146,22 @@ export function decodeBatch(
       }
     }
     const evs = decodeRecord(buf, s, e, { file, line: firstLine + i }, opts, acct);
-    for (const ev of evs) out.push(ev);
+    if (evs.length > 0) visit(evs, i);
   }
   if (blank > 0) acct.lines(file, 'blank', blank);
   if (passedOver > 0) acct.lines(file, 'prefiltered', passedOver);
-  return out;
 }
 
-/** A line over the size limit, reported the same way by the reader and by a worker's piece scanner. */
-export function accountLongLine(acct: Accounting, long: LongLine, maxLineBytes: number): void {
-  acct.malformed(long.file, long.line, 'too-long', `line too long (${long.bytes} bytes > ${maxLineBytes})`);
+/** `decodeLines`, collecting the events of the whole batch in input order. */
+export function decodeBatch(
+  batch: LineBatch,
+  mask: Uint8Array | undefined,
+  opts: DecodeOptions,
+  acct: Accounting,
+): SourceEvent[] {
+  const out: SourceEvent[] = [];
+  decodeLines(batch, mask, opts, acct, (evs) => {
+    for (const ev of evs) out.push(ev);
+  });
+  return out;
 }

@@ -71,6 +71,11 @@ export class LineSplitter {
     return this.lineNo;
   }
 
+  /** Whether bytes of an unfinished line are held (or being skipped): the next byte is not a line's first. */
+  get midLine(): boolean {
+    return this.carryLen > 0 || this.skipping;
+  }
+
   push(chunk: Buffer): SplitItem[] {
     const items: SplitItem[] = [];
     let pos = 0;

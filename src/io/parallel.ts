@@ -1,24 +1,29 @@
 /**
- * Parallel scanning: files are cut into byte ranges at newlines (stdin into chunks at newlines),
- * worker threads run the same piece scanner as the main thread, and results are put back in input
- * order with line numbers made absolute, so the output equals a sequential scan's, whatever order
- * the workers finish in.
+ * Parallel scanning: the rest of a line-mode file is cut into byte ranges at newlines, worker threads
+ * run the same piece scanner (and so the same reader core) as the main thread, and results are put
+ * back in input order with line numbers made absolute, so the output equals a sequential scan's,
+ * whatever order the workers finish in.
  */
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import { createPieceScanner, type PieceResult, type ScanJob, type ScanPiece } from './range-scan.js';
+import type { PortableJob, ReadJob } from './job.js';
+import { createPieceScanner, type PieceLimits, type PieceResult, type ScanPiece } from './range-scan.js';
+import type { WorkerStart } from './worker-loop.js';
 
 /** Big enough that a worker's start-up and one message per piece are noise, small enough to stream. */
 export const DEFAULT_PIECE_BYTES = 16 << 20;
 
-/** Cuts [0, size) of `file` into ranges of about `pieceBytes`, each ending just after a "\n" (or at EOF). */
-export function cutFileRanges(file: string, pieceBytes: number = DEFAULT_PIECE_BYTES): ScanPiece[] {
+/**
+ * Cuts [from, size) of `file` into ranges of about `pieceBytes`, each ending just after a "\n" (or at
+ * EOF). `from` must be the first byte of a line.
+ */
+export function cutFileRanges(file: string, pieceBytes: number = DEFAULT_PIECE_BYTES, from = 0): ScanPiece[] {
   const size = statSync(file).size;
   const pieces: ScanPiece[] = [];
   const fd = openSync(file, 'r');
   const probe = Buffer.allocUnsafe(64 * 1024);
   try {
-    let start = 0;
+    let start = from;
     while (start < size) {
       let end = Math.min(size, start + pieceBytes);
       // Move the cut forward to just after the next newline, so no line is split between pieces.
@@ -53,6 +58,9 @@ export interface ParallelOptions {
   threads: number;
   /** Pieces dispatched ahead of the one being emitted (bounds memory). */
   window?: number;
+  limits?: PieceLimits;
+  /** Lines of a file read before its first piece (its head, read by the caller). */
+  linesBefore?: ReadonlyMap<string, number>;
 }
 
 interface WorkerReply {
@@ -67,18 +75,19 @@ interface WorkerReply {
  * time). Parsing every line makes garbage at full speed, and 2 MB then costs 40% more CPU (promotion
  * to the old generation); 16 MB runs as fast as the default.
  */
-function workerLimits(job: ScanJob): { maxYoungGenerationSizeMb: number } {
-  return { maxYoungGenerationSizeMb: job.prefilter === null ? 16 : 2 };
+function workerLimits(job: PortableJob): { maxYoungGenerationSizeMb: number } {
+  return { maxYoungGenerationSizeMb: job.parsesEveryLine ? 16 : 2 };
 }
 
-function spawnWorker(job: ScanJob): Worker {
-  const url = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
+function spawnWorker(job: PortableJob, limits: PieceLimits): Worker {
+  const url = job.worker;
+  const workerData: WorkerStart = { data: job.data, limits };
   if (url.pathname.endsWith('.ts')) {
     // Running from sources (tests): load the TypeScript worker through tsx.
     const boot = `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(url.href)}); })`;
-    return new Worker(boot, { eval: true, workerData: job, resourceLimits: workerLimits(job) });
+    return new Worker(boot, { eval: true, workerData, resourceLimits: workerLimits(job) });
   }
-  return new Worker(url, { workerData: job, resourceLimits: workerLimits(job) });
+  return new Worker(url, { workerData, resourceLimits: workerLimits(job) });
 }
 
 function absolute(result: PieceResult, lineOffset: number): PieceResult {
@@ -98,8 +107,9 @@ function absolute(result: PieceResult, lineOffset: number): PieceResult {
  * Scans `pieces` (in input order) and yields their results in that same order. Line offsets run
  * per file: a piece's lines follow the lines of the earlier pieces of the same file.
  */
-export async function* scanPieces(pieces: AsyncIterable<ScanPiece> | Iterable<ScanPiece>, job: ScanJob, opts: ParallelOptions): AsyncGenerator<OrderedResult> {
-  const offsets = new Map<string, number>();
+export async function* scanPieces(pieces: AsyncIterable<ScanPiece> | Iterable<ScanPiece>, job: ReadJob, opts: ParallelOptions): AsyncGenerator<OrderedResult> {
+  const offsets = new Map<string, number>(opts.linesBefore);
+  const limits = opts.limits ?? {};
   const place = (piece: ScanPiece, result: PieceResult): OrderedResult => {
     const lineOffset = offsets.get(piece.file) ?? 0;
     offsets.set(piece.file, lineOffset + result.lines);
@@ -107,12 +117,13 @@ export async function* scanPieces(pieces: AsyncIterable<ScanPiece> | Iterable<Sc
   };
 
   if (opts.threads <= 1) {
-    const scan = createPieceScanner(job);
+    const scan = createPieceScanner(job, limits);
     for await (const piece of pieces) yield place(piece, scan(piece));
     return;
   }
 
-  const pool = new WorkerPool(job, opts.threads);
+  if (job.portable === undefined) throw new Error('scanPieces: a job without `portable` cannot run on worker threads');
+  const pool = new WorkerPool(job.portable(), limits, opts.threads);
   const window = Math.max(1, opts.window ?? opts.threads * 2);
   const inFlight: { piece: ScanPiece; result: Promise<PieceResult> }[] = [];
   const iterator = (Symbol.asyncIterator in pieces ? pieces[Symbol.asyncIterator]() : (pieces as Iterable<ScanPiece>)[Symbol.iterator]()) as
@@ -156,9 +167,9 @@ class WorkerPool {
   private nextId = 0;
   private failure: Error | undefined;
 
-  constructor(job: ScanJob, threads: number) {
+  constructor(job: PortableJob, limits: PieceLimits, threads: number) {
     for (let i = 0; i < threads; i++) {
-      const w = spawnWorker(job);
+      const w = spawnWorker(job, limits);
       w.on('message', (reply: WorkerReply) => this.onReply(w, reply));
       w.on('error', (err) => this.fail(err));
       this.all.push(w);

@@ -3,7 +3,7 @@
  * opened as a stream of raw Buffers; gzip is recognised by its magic bytes (never by name) and
  * inflated transparently, including multi-member files (`cat a.gz b.gz > c.gz`).
  */
-import { createReadStream, fstatSync, type Stats } from 'node:fs';
+import { closeSync, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline, Readable } from 'node:stream';
@@ -32,7 +32,8 @@ export interface OpenedSource {
   rawBytesRead(): number;
 }
 
-function fsError(path: string, err: unknown): InputError {
+/** An fs error as the reader reports it: `missing` for ENOENT/ENOTDIR, else `unreadable`. */
+export function fsError(path: string, err: unknown): InputError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   const msg = err instanceof Error ? err.message : String(err);
   return new InputError(code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', path, msg);
@@ -105,7 +106,7 @@ async function stdinSource(): Promise<InputSource> {
   return { name: '-', kind: 'stdin', size };
 }
 
-function isGzipMagic(head: Buffer): boolean {
+export function isGzipMagic(head: Buffer): boolean {
   return head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b;
 }
 
@@ -156,7 +157,6 @@ async function* sniffAndInflate(raw: AsyncIterable<Buffer>): AsyncGenerator<Buff
  * on the first read; errors later in the stream are rethrown as they are.
  */
 export function openSource(src: InputSource): OpenedSource {
-  const counter = { n: 0 };
   async function* raw(): AsyncGenerator<Buffer> {
     const stream =
       src.kind === 'stdin' ? process.stdin : createReadStream(src.name, { highWaterMark: READ_CHUNK_BYTES });
@@ -171,8 +171,40 @@ export function openSource(src: InputSource): OpenedSource {
       throw e;
     }
   }
+  return openChunks(raw());
+}
+
+/** Any byte stream as a source: gzip sniffed and inflated, raw bytes counted (see openSource). */
+export function openChunks(raw: AsyncIterable<Buffer>): OpenedSource {
+  const counter = { n: 0 };
   return {
-    chunks: sniffAndInflate(countBytes(raw(), counter)),
+    chunks: sniffAndInflate(countBytes(raw, counter)),
     rawBytesRead: () => counter.n,
   };
+}
+
+/**
+ * The bytes of `file` in [start, end), as fresh Buffers of up to 1 MiB (a consumer may keep views of
+ * the last one), read synchronously: for plain files this costs about half the CPU of the stream
+ * reader (measured: 1.3 s vs 2.5–2.8 s user on a 1.74 GB corpus). Stops early if the file shrank.
+ */
+export function* fileRangeChunks(file: string, start: number, end: number = Number.POSITIVE_INFINITY): Generator<Buffer> {
+  const fd = openSync(file, 'r');
+  try {
+    yield* fdChunks(fd, start, end);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** `fileRangeChunks` over an open descriptor (left open). */
+export function* fdChunks(fd: number, start: number, end: number = Number.POSITIVE_INFINITY): Generator<Buffer> {
+  let pos = start;
+  while (pos < end) {
+    const buf = Buffer.allocUnsafe(Math.min(READ_CHUNK_BYTES, end - pos));
+    const n = readSync(fd, buf, 0, buf.length, pos);
+    if (n === 0) return;
+    pos += n;
+    yield n === buf.length ? buf : buf.subarray(0, n);
+  }
 }

@@ -165,13 +165,14 @@ async function main(): Promise<void> {
   } else if (stage === 'parallel' || stage === 'parallel-noprefilter') {
     // The built modules, so that the workers run compiled JavaScript.
     const par = (await import(pathToFileURL(join(process.cwd(), 'dist/io/parallel.js')).href)) as typeof import('../../src/io/parallel.js');
+    const readJob = (await import(pathToFileURL(join(process.cwd(), 'dist/engine/read-job.js')).href)) as typeof import('../../src/engine/read-job.js');
     const threads = Number(process.env['BENCH_THREADS'] ?? 2);
     let pf = stage === 'parallel' ? derivePrefilter(rq.ast) : null;
     if (pf !== null) pf = calibratePrefilter(pf, firstBatch(file));
     let lines = 0;
     let candidates = 0;
     let matches = 0;
-    for await (const r of par.scanPieces(par.cutFileRanges(file), { query: rq.ast, prefilter: pf }, { threads })) {
+    for await (const r of par.scanPieces(par.cutFileRanges(file), readJob.compileReadJob({ query: rq.ast, prefilter: pf, indexPatterns: [] }), { threads })) {
       lines += r.lines;
       candidates += r.lines - r.accounting.total.prefiltered;
       matches += r.matches.length;

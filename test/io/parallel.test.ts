@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounting } from '../../src/io/accounting.js';
 import { cutFileRanges, scanPieces, type OrderedResult } from '../../src/io/parallel.js';
-import type { ScanJob, ScanPiece } from '../../src/io/range-scan.js';
+import type { ScanPiece } from '../../src/io/range-scan.js';
+import { compileReadJob } from '../../src/engine/read-job.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
 import { parseKql } from '../../src/kql/parse.js';
 import { BUILTIN_RULE } from '../../src/rule/builtin.js';
@@ -13,7 +14,7 @@ import { generateCorpus } from '../bench/gen-corpus.js';
 let dir: string;
 let file: string;
 const query = parseKql(BUILTIN_RULE.query);
-const job: ScanJob = { query, prefilter: derivePrefilter(query) };
+const job = compileReadJob({ query, prefilter: derivePrefilter(query), indexPatterns: [] });
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kmod-par-'));
@@ -68,7 +69,7 @@ describe('parallel scanning', () => {
 
   it('the prefilter changes no match: parsing every line finds the same events', async () => {
     const withPf = await collect(scanPieces(whole(), job, { threads: 1 }));
-    const without = await collect(scanPieces(whole(), { query, prefilter: null }, { threads: 2 }));
+    const without = await collect(scanPieces(whole(), compileReadJob({ query, prefilter: null, indexPatterns: [] }), { threads: 2 }));
     expect(without.matches).toEqual(withPf.matches);
     expect(withPf.matches.map((m) => m.line)).toContain(6001);
     expect(withPf.matches.map((m) => m.line)).toContain(6004);

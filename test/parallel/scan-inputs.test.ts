@@ -1,18 +1,20 @@
 /**
- * scanInputs against the stream reader it stands in for: on every input, with one thread or several,
- * the same matching events (source, origin, _index, _id) in the same order, the same accounting
- * (per file, problems with their line numbers) and the same calibrated prefilter. Also which inputs
- * go to workers: plain line-per-event files at or above the size threshold, never gzip or
- * pretty-printed files.
+ * The scan's reading (readInputs with the scan job, worker threads for large plain files) against
+ * readEvents with the prefilter hook as scan.ts once wired it: on every input, with one thread or
+ * several, the same matching events (source, origin, _index, _id) in the same order, the same
+ * accounting (per file, problems with their line numbers) and the same calibrated prefilter. Also
+ * which inputs go to workers: plain line-per-event files at or above the size threshold and larger
+ * than the head read on the main thread, never gzip or pretty-printed files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Accounting } from '../../src/io/accounting.js';
 import type { LineBatch } from '../../src/io/lines.js';
-import { readEvents } from '../../src/io/read-events.js';
-import { scanInputs, type InputScanOptions } from '../../src/io/scan-inputs.js';
+import { readEvents, readInputs, type ReadInputsOptions } from '../../src/io/read-events.js';
+import { createScanJob, type ReadJobSpec } from '../../src/engine/read-job.js';
 import type { SourceEvent } from '../../src/io/types.js';
 import { compileKql } from '../../src/kql/compile.js';
 import { parseKql } from '../../src/kql/parse.js';
@@ -24,10 +26,12 @@ import { writeTestFiles, type TestFiles } from './test-files.js';
 
 const query = parseKql(BUILTIN_RULE.query);
 const predicate = compileKql(query);
-const base: InputScanOptions = {
-  query,
-  predicate,
-  indexPatterns: BUILTIN_RULE.index,
+interface ScanReadOptions extends ReadInputsOptions {
+  prefilter: Prefilter | null;
+  strict: boolean;
+}
+
+const base: ScanReadOptions = {
   prefilter: derivePrefilter(query),
   strict: false,
   threads: 2,
@@ -65,36 +69,57 @@ async function viaStreamReader(inputs: string[], strict: boolean, usePrefilter =
   return { matches, accounting: acct.snapshot(), needles: (pf as Prefilter | null)?.needles.map((n) => n.text), ...(error !== undefined && { error }) };
 }
 
-async function viaScanInputs(inputs: string[], opts: InputScanOptions): Promise<Outcome & { split: number }> {
-  const acct = new Accounting({ strict: opts.strict });
-  const scan = scanInputs(inputs, opts, acct);
+async function viaScanInputs(inputs: string[], opts: ScanReadOptions): Promise<Outcome & { split: number }> {
+  const { prefilter, strict, ...readOpts } = opts;
+  const acct = new Accounting({ strict });
+  const spec: ReadJobSpec = { query, prefilter, indexPatterns: BUILTIN_RULE.index };
+  const scanJob = createScanJob(spec);
+  const read = readInputs(inputs, scanJob.job, acct, readOpts);
   const matches: SourceEvent[] = [];
   let error: string | undefined;
   try {
-    for await (const b of scan.batches) matches.push(...b.matches);
+    for await (const b of read.batches) matches.push(...b.matches);
   } catch (e) {
     error = (e as Error).message;
   }
   return {
     matches,
     accounting: acct.snapshot(),
-    needles: scan.prefilter()?.needles.map((n) => n.text),
+    needles: scanJob.prefilter()?.needles.map((n) => n.text),
     ...(error !== undefined && { error }),
-    split: scan.splitFiles(),
+    split: read.splitFiles(),
   };
 }
 
 let dir: string;
 let files: TestFiles;
+/** The big file gzipped, and its events as a multi-MB pretty-printed es_archiver file. */
+let bigGz: string;
+let bigArchive: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kmod-scan-inputs-'));
   files = await writeTestFiles(dir);
+  bigGz = join(dir, 'big.ndjson.gz');
+  writeFileSync(bigGz, gzipSync(readFileSync(files.big)));
+  bigArchive = join(dir, 'big-archive.json');
+  const docs: string[] = [];
+  for (const line of readFileSync(files.big, 'utf8').split('\n')) {
+    try {
+      const source: unknown = JSON.parse(line);
+      if (typeof source === 'object' && source !== null && !Array.isArray(source)) {
+        docs.push(JSON.stringify({ type: 'doc', value: { index: 'logs-endpoint.events.process-default', id: String(docs.length), source } }, null, 2));
+      }
+    } catch {
+      // the test file's problem lines have no place in an archive
+    }
+  }
+  writeFileSync(bigArchive, `${docs.join('\n\n')}\n`);
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describe('scanInputs gives what the stream reader gives', () => {
+describe('the scan reads what readEvents reads', () => {
   for (const threads of [1, 2, 3]) {
     it(`a multi-MB file with problem lines, ${threads} thread(s)`, async () => {
       const want = await viaStreamReader([files.big], false);
@@ -134,12 +159,16 @@ describe('scanInputs gives what the stream reader gives', () => {
 
 describe('which inputs go to workers', () => {
   it('plain NDJSON files, but not gzip or pretty-printed ones', async () => {
-    const r = await viaScanInputs(['fixtures/shapes/bare.ndjson', 'fixtures/shapes/events.ndjson.gz', 'fixtures/shapes/es-archiver.json', 'fixtures/demo/events.ndjson'], base);
+    const inputs = [files.big, bigGz, bigArchive, files.lateBadLine];
+    expect(Math.min(...inputs.map((f) => readFileSync(f).length))).toBeGreaterThan(1 << 20);
+    const r = await viaScanInputs(inputs, base);
     expect(r.split).toBe(2);
+    expect({ ...r, split: undefined }).toEqual({ ...(await viaStreamReader(inputs, false)), split: undefined });
   }, 60_000);
 
-  it('not files under the size threshold, and nothing with one thread', async () => {
-    expect((await viaScanInputs(['fixtures/demo/events.ndjson'], { ...base, parallelMinBytes: 1 << 20 })).split).toBe(0);
-    expect((await viaScanInputs(['fixtures/demo/events.ndjson'], { ...base, threads: 1 })).split).toBe(0);
+  it('not files under the size threshold, nor one that fits in the head read on this thread, and nothing with one thread', async () => {
+    expect((await viaScanInputs([files.big], { ...base, parallelMinBytes: 64 << 20 })).split).toBe(0);
+    expect((await viaScanInputs(['fixtures/demo/events.ndjson'], base)).split).toBe(0);
+    expect((await viaScanInputs([files.big], { ...base, threads: 1 })).split).toBe(0);
   });
 });

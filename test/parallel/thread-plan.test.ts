@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { idleCores, threadPlan, type CpuSample } from '../../src/cli/thread-plan.js';
-import { DEFAULT_PARALLEL_MIN_BYTES } from '../../src/io/scan-inputs.js';
+import { DEFAULT_PARALLEL_MIN_BYTES } from '../../src/io/read-events.js';
 
 const decide = async (plan: ReturnType<typeof threadPlan>): Promise<number> => (typeof plan.threads === 'number' ? plan.threads : plan.threads());
 

@@ -1,0 +1,72 @@
+/**
+ * A rule's query compiled into the reader's job (io/job.ts): the predicate, the index filter and the
+ * literal prefilter, calibrated on the first line batch of the run and then sent as plain data to any
+ * worker threads, which rebuild the same job with `compileReadJob` (engine/scan-worker.ts). Worker
+ * start-up loads only this module's imports: the tree compiler and the prefilter scan, no KQL parser
+ * and no zod.
+ */
+import type { KueryNode } from '../kql/ast.js';
+import { compileKqlTree } from '../kql/compile-tree.js';
+import type { Prefilter } from '../kql/prefilter.js';
+import { calibratePrefilter, prefilterBatch } from '../kql/prefilter-scan.js';
+import type { PortableJob, ReadJob } from '../io/job.js';
+import { compileIndexFilter } from '../rule/index-patterns.js';
+
+/** A job as plain data (posted to each worker thread once). */
+export interface ReadJobSpec {
+  /** A KQL tree already checked (compileKql, or a parsed rule query). */
+  query: KueryNode;
+  /** The literal prefilter; null: every line is parsed. */
+  prefilter: Prefilter | null;
+  /** The rule's index patterns (see rule/index-patterns.ts); empty: every index is in scope. */
+  indexPatterns: readonly string[];
+}
+
+/** The worker's module: it compiles the spec it is started with (see io/worker-loop.ts). */
+const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
+
+function portable(spec: ReadJobSpec): PortableJob {
+  return { worker: WORKER, data: spec, parsesEveryLine: spec.prefilter === null };
+}
+
+/** The job as given, its prefilter used as it is (in a worker: as the main thread calibrated it). */
+export function compileReadJob(spec: ReadJobSpec): ReadJob {
+  const pf = spec.prefilter;
+  return {
+    predicate: compileKqlTree(spec.query),
+    indexFilter: compileIndexFilter(spec.indexPatterns),
+    ...(pf !== null && { prefilter: (lines) => prefilterBatch(pf, lines) }),
+    portable: () => portable(spec),
+  };
+}
+
+/** A scan's job on the main thread, with the prefilter as calibrated so far (for the summary). */
+export interface ScanReadJob {
+  job: ReadJob;
+  /** The prefilter after calibration (null when none); final once the reading is done. */
+  prefilter(): Prefilter | null;
+}
+
+/**
+ * The main thread's job: its prefilter redoes the choice among `and` children once, on the first
+ * line batch it is asked about, and workers receive it calibrated.
+ */
+export function createScanJob(spec: ReadJobSpec): ScanReadJob {
+  let pf = spec.prefilter;
+  let calibrated = false;
+  const job: ReadJob = {
+    predicate: compileKqlTree(spec.query),
+    indexFilter: compileIndexFilter(spec.indexPatterns),
+    portable: () => portable({ ...spec, prefilter: pf }),
+  };
+  if (pf !== null) {
+    job.prefilter = (lines) => {
+      if (!calibrated) {
+        pf = calibratePrefilter(pf!, lines);
+        calibrated = true;
+      }
+      return prefilterBatch(pf!, lines);
+    };
+  }
+  return { job, prefilter: () => pf };
+}

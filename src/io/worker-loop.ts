@@ -1,0 +1,26 @@
+/**
+ * The worker side of parallel.ts: a worker entry module (engine/scan-worker.ts for the scan) calls
+ * `serveReadJobs` with the function that compiles its job data; the loop then scans each piece it is
+ * sent with the reader core and posts the result back.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { ReadJob } from './job.js';
+import { createPieceScanner, type PieceLimits, type ScanPiece } from './range-scan.js';
+
+/** What parallel.ts starts each worker with. */
+export interface WorkerStart {
+  data: unknown;
+  limits: PieceLimits;
+}
+
+export function serveReadJobs(compile: (data: unknown) => ReadJob): void {
+  const start = workerData as WorkerStart;
+  const scan = createPieceScanner(compile(start.data), start.limits);
+  parentPort!.on('message', (msg: { id: number; piece: ScanPiece }) => {
+    try {
+      parentPort!.postMessage({ id: msg.id, result: scan(msg.piece) });
+    } catch (err) {
+      parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  });
+}

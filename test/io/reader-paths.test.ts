@@ -1,0 +1,219 @@
+/**
+ * One reader core, every path: each input shape (fixtures/shapes, the demo, multi-MB files with
+ * problem lines, lines and pretty-printed values over the size limit, gzip whole and cut off,
+ * es_archiver files) read through every way bytes reach the core must give the same kept events
+ * (source, origin, _index, _id) in the same order, the same accounting (per file and in total, problem
+ * texts with their lines) and the same raw records byte for byte:
+ *
+ *   file        readInputs on one thread (synchronous 1 MiB reads; gzip through the stream reader)
+ *   workers     readInputs with 2 worker threads (the head on this thread, the rest in byte ranges)
+ *   pipe        readChunks fed 64 KiB chunks, as Node reads a pipe on stdin
+ *   trickle     readChunks fed chunks of 1 to 3000 bytes (seeded)
+ *   pieces      scanPieces over byte ranges (2 KB, or 40 per file) from its start (line-mode files only)
+ *
+ * and under --strict the same first error.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { Accounting, type AccountingSnapshot } from '../../src/io/accounting.js';
+import type { RawRecord } from '../../src/io/decoder.js';
+import type { ReadJob } from '../../src/io/job.js';
+import { cutFileRanges, scanPieces } from '../../src/io/parallel.js';
+import { readInputs } from '../../src/io/read-events.js';
+import { readChunks } from '../../src/io/read-source.js';
+import type { SourceEvent } from '../../src/io/types.js';
+import { compileReadJob, createScanJob, type ReadJobSpec } from '../../src/engine/read-job.js';
+import { parseKql } from '../../src/kql/parse.js';
+import { derivePrefilter, type Prefilter } from '../../src/kql/prefilter.js';
+import { BUILTIN_RULE } from '../../src/rule/builtin.js';
+import { writeTestFiles } from '../parallel/test-files.js';
+
+/** Small enough that the generated too-long lines and values exceed it, large enough for every fixture line. */
+const MAX_LINE_BYTES = 8192;
+const query = parseKql(BUILTIN_RULE.query);
+const pf = derivePrefilter(query);
+
+interface Outcome {
+  matches: Array<Omit<SourceEvent, 'origin'> & { at: string }>;
+  records: string[];
+  accounting: AccountingSnapshot;
+  error?: string;
+}
+
+type JobKind = 'scan' | 'no-prefilter' | 'records';
+
+function specFor(kind: JobKind, prefilter: Prefilter | null = pf): ReadJobSpec {
+  return { query, prefilter: kind === 'scan' ? prefilter : null, indexPatterns: kind === 'records' ? [] : BUILTIN_RULE.index };
+}
+
+/** A fresh job as the scan (or `kql match`) builds it; the prefilter calibrates on the first batch. */
+function freshJob(kind: JobKind): { job: ReadJob; prefilter: () => Prefilter | null } {
+  const s = createScanJob(specFor(kind));
+  return { job: kind === 'records' ? { ...s.job, emit: 'records' } : s.job, prefilter: s.prefilter };
+}
+
+function outcome(acct: Accounting, matches: SourceEvent[], records: RawRecord[], error?: string): Outcome {
+  return {
+    matches: matches.map(({ origin, ...rest }) => ({ ...rest, at: `${origin.file}:${origin.line}` })),
+    records: records.map((r) => `${r.kind}:${r.bytes.toString('latin1')}`),
+    accounting: acct.snapshot(),
+    ...(error !== undefined && { error }),
+  };
+}
+
+async function collect(batches: AsyncIterable<{ matches: SourceEvent[]; records: RawRecord[] }>, acct: Accounting): Promise<Outcome> {
+  const matches: SourceEvent[] = [];
+  const records: RawRecord[] = [];
+  let error: string | undefined;
+  try {
+    for await (const b of batches) {
+      matches.push(...b.matches);
+      records.push(...b.records);
+    }
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  return outcome(acct, matches, records, error);
+}
+
+/** The file path; `calibrated` receives the prefilter as calibrated on the file's first batch. */
+async function viaFile(file: string, kind: JobKind, strict: boolean, threads = 1, calibrated?: (pf: Prefilter | null) => void): Promise<Outcome & { needles?: string[] }> {
+  const acct = new Accounting({ strict });
+  const { job, prefilter } = freshJob(kind);
+  const read = readInputs([file], job, acct, { maxLineBytes: MAX_LINE_BYTES, threads, parallelMinBytes: 0 });
+  const out = await collect(read.batches, acct);
+  if (threads > 1 && out.error === undefined) expect(read.splitFiles()).toBe(1);
+  calibrated?.(prefilter());
+  return { ...out, needles: prefilter()?.needles.map((n) => n.text) };
+}
+
+/** Chunks of `bytes`, sized by `size(i)`. */
+async function* chunked(bytes: Buffer, size: (i: number) => number): AsyncGenerator<Buffer> {
+  for (let pos = 0, i = 0; pos < bytes.length; i++) {
+    const n = Math.max(1, size(i));
+    yield Buffer.from(bytes.subarray(pos, pos + n));
+    pos += n;
+  }
+}
+
+async function viaChunks(file: string, kind: JobKind, strict: boolean, size: (i: number) => number): Promise<Outcome & { needles?: string[] }> {
+  const acct = new Accounting({ strict });
+  const { job, prefilter } = freshJob(kind);
+  const out = await collect(readChunks(file, chunked(readFileSync(file), size), job, acct, { maxLineBytes: MAX_LINE_BYTES }), acct);
+  return { ...out, needles: prefilter()?.needles.map((n) => n.text) };
+}
+
+/** Worker pieces from the file's start, with the prefilter the file path calibrated. */
+async function viaPieces(file: string, kind: Exclude<JobKind, 'records'>, strict: boolean, calibrated: Prefilter | null): Promise<Outcome> {
+  const acct = new Accounting({ strict });
+  acct.file(file);
+  const matches: SourceEvent[] = [];
+  let error: string | undefined;
+  try {
+    const job = compileReadJob(specFor(kind, calibrated));
+    for await (const r of scanPieces(cutFileRanges(file, Math.max(2000, Math.ceil(readFileSync(file).length / 40))), job, { threads: 1, limits: { strict, maxLineBytes: MAX_LINE_BYTES, maxProblems: acct.maxProblems } })) {
+      if (r.failure) throw new Error(`${r.failure.path}:${r.failure.line}${r.failure.column === undefined ? '' : `:${r.failure.column}`}: ${r.failure.detail}`);
+      acct.merge(r.accounting);
+      matches.push(...r.matches);
+    }
+  } catch (e) {
+    error = (e as Error).message;
+  }
+  return outcome(acct, matches, [], error);
+}
+
+/** A deterministic generator for chunk sizes. */
+function seeded(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2 ** 31;
+    return x / 2 ** 31;
+  };
+}
+
+let dir: string;
+let cutGz: string;
+const inputs: string[] = [];
+/** Inputs whose every record is a line (pieces apply). */
+const lineMode = new Set<string>();
+/** Plain files larger than the head read on this thread: the workers path applies. */
+const multiMb = new Set<string>();
+const bigOnes = new Set<string>();
+
+const LSMOD = '{"event":{"category":"process","type":"start","action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":"lsmod","parent":{"name":"bash"}},"@timestamp":"2024-05-13T10:00:00Z"}';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'kmod-reader-paths-'));
+  const { big, lateBadLine } = await writeTestFiles(dir);
+  const shapes = readdirSync('fixtures/shapes').sort().map((n) => join('fixtures/shapes', n));
+  const tooLong = join(dir, 'too-long.ndjson');
+  const long = `{"process":{"name":"lsmod","args":"${'x'.repeat(MAX_LINE_BYTES + 10)}"}}`;
+  writeFileSync(tooLong, [long, LSMOD, '', long, long.slice(0, MAX_LINE_BYTES - 5), LSMOD, '{"cut":', long].join('\n'));
+  const archive = join(dir, 'archive-too-long.json');
+  const doc = (source: unknown, id: number): string => JSON.stringify({ type: 'doc', value: { index: 'logs-endpoint.events.process-default', id: String(id), source } }, null, 2);
+  writeFileSync(archive, `${[doc(JSON.parse(LSMOD), 1), doc({ ...JSON.parse(LSMOD), pad: 'y'.repeat(MAX_LINE_BYTES) }, 2), doc(JSON.parse(LSMOD), 3)].join('\n\n')}\n`);
+  const gz = join(dir, 'late-bad-line.ndjson.gz');
+  const gzBytes = gzipSync(readFileSync(lateBadLine));
+  writeFileSync(gz, gzBytes);
+  cutGz = join(dir, 'cut.ndjson.gz');
+  writeFileSync(cutGz, gzBytes.subarray(0, Math.floor(gzBytes.length * 0.6)));
+  inputs.push(...shapes, 'fixtures/demo/events.ndjson', big, lateBadLine, tooLong, archive, gz, cutGz);
+  for (const f of inputs) if (!/\.gz$|archive|es-archiver/.test(f)) lineMode.add(f);
+  multiMb.add(big).add(lateBadLine);
+  bigOnes.add(big);
+}, 120_000);
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('every path through the reader core gives the same result', () => {
+  const kinds: JobKind[] = ['scan', 'no-prefilter', 'records'];
+  for (const kind of kinds) {
+    it(`${kind} job: file, workers, pipe, trickle and pieces agree on every input`, async () => {
+      // The 10 MB file once, with the scan's job; the other jobs read the 2.5 MB one.
+      for (const file of kind === 'scan' ? inputs : inputs.filter((f) => !bigOnes.has(f))) {
+        const cal: { pf: Prefilter | null } = { pf: null };
+        const want = await viaFile(file, kind, false, 1, (p) => (cal.pf = p));
+        expect(want.accounting.total.read, file).toBeGreaterThan(0);
+        const random = seeded(file.length);
+        const paths: Array<[string, Promise<Outcome & { needles?: string[] }>]> = [['pipe', viaChunks(file, kind, false, () => 64 * 1024)]];
+        // How much of a cut-off deflate stream zlib hands out before its error depends on how the
+        // compressed bytes were chunked (a few KB here), so the trickle is not compared on it.
+        if (file !== cutGz) paths.push(['trickle', viaChunks(file, kind, false, () => 1 + Math.floor(random() * 3000))]);
+        // Files within the head read on this thread never reach a worker (readInputs would not split them).
+        if (kind !== 'records' && multiMb.has(file)) paths.push(['workers', viaFile(file, kind, false, 2)]);
+        if (kind !== 'records' && lineMode.has(file)) {
+          const pf = cal.pf;
+          paths.push(['pieces', viaPieces(file, kind, false, pf).then((o) => ({ ...o, needles: pf?.needles.map((n) => n.text) }))]);
+        }
+        for (const [name, got] of paths) expect(await got, `${kind} ${name} ${file}`).toEqual(want);
+      }
+    }, 240_000);
+  }
+
+  it('the inputs hold what the paths must agree on', async () => {
+    const all = new Accounting();
+    for (const file of inputs) {
+      const read = readInputs([file], freshJob('records').job, all, { maxLineBytes: MAX_LINE_BYTES });
+      for await (const _ of read.batches);
+    }
+    const kinds = all.total.malformedByKind;
+    expect(kinds['too-long']).toBeGreaterThanOrEqual(4);
+    expect(kinds.truncated).toBeGreaterThanOrEqual(2);
+    expect(kinds['invalid-json'] + kinds['invalid-utf8'] + kinds['not-an-object']).toBeGreaterThanOrEqual(5);
+    expect(Object.keys(all.total.eventsByShape).sort()).toEqual(['bare', 'es-archiver', 'fields-hit', 'hit', 'search-response']);
+  }, 120_000);
+
+  it('under strict, every path stops at the same first bad line', async () => {
+    for (const file of inputs) {
+      const want = await viaFile(file, 'no-prefilter', true);
+      const paths = [viaChunks(file, 'no-prefilter', true, () => 64 * 1024)];
+      if (multiMb.has(file)) paths.push(viaFile(file, 'no-prefilter', true, 2));
+      for (const got of paths) expect((await got).error, file).toBe(want.error);
+      if (lineMode.has(file)) expect((await viaPieces(file, 'no-prefilter', true, null)).error, file).toBe(want.error);
+    }
+  }, 240_000);
+});
+
