@@ -1,49 +1,34 @@
 /**
- * `scan` (the default command): events in, alerts out. Reads the inputs once, keeps only the events
- * that match the rule's query (and its index patterns), hands them to the engine, and writes the
- * alerts in the chosen format. Exit code: 1 when alerts were written (unless --exit-zero), 0 when
- * none, 2 for usage, rule or input errors.
+ * `scan` (the default command): events in, alerts out. The scan itself is the library's
+ * `createFileScan` (engine/scan-files.ts); this wires options to it, prints progress, writes the
+ * alerts in the chosen format with the summary, saves the state, and picks the exit code: 1 when
+ * alerts were written (unless --exit-zero), 0 when none, 2 for usage, rule or input errors.
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { parseIsoTime } from '../ecs/time.js';
-import { createScanner, ScanConfigError, type ScanOptions as EngineOptions } from '../engine/scan.js';
+import type { AlertDocument } from '../engine/alert.js';
+import { sourceOfAlert } from '../engine/alert-source.js';
+import { ScanConfigError } from '../engine/scan-config.js';
+import { createFileScan, type FileScan, type ScanFilesOptions, type ScanFilesResult } from '../engine/scan-files.js';
 import { loadState, saveState, StateFileError } from '../engine/state.js';
-import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
-import { readInputs } from '../io/read-events.js';
-import { createScanJob } from '../engine/read-job.js';
-import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
-import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import type { KueryNode } from '../kql/ast.js';
-import type { AlertDocument } from '../output/types.js';
+import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import { createChalk } from '../output/color.js';
 import { createFormatter } from '../output/formatter.js';
 import { createProgress } from '../output/progress.js';
-import { guardStream, openSink } from '../output/sink.js';
+import { guardStream, openSink, type OutputSink } from '../output/sink.js';
 import type { OutputFormat } from '../output/types.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
-import { parseOptions, scanOptionsSchema } from './options.js';
-import { formatKqlWarning, loadActiveRule } from './rule-source.js';
+import { parseOptions, scanOptionsSchema, type ScanOptions } from './options.js';
+import { formatKqlWarning, loadActiveRule, type ActiveRule } from './rule-source.js';
 import { detectionSection, inputSection } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
 
-/**
- * `--explain`: the alert's source event is the alert document without the flat `kibana.*` keys and
- * with its original `event.kind`, so the query is explained on what Kibana evaluated.
- */
+/** `--explain`: the query explained on the alert's source event, added to the alert. */
 export function withExplanation(ast: KueryNode, alert: AlertDocument): AlertDocument {
-  const source: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(alert)) if (!k.startsWith('kibana.')) source[k] = v;
-  const event = source['event'];
-  if (typeof event === 'object' && event !== null && !Array.isArray(event)) {
-    const restored: Record<string, unknown> = { ...(event as Record<string, unknown>) };
-    const original = alert['kibana.alert.original_event.kind'];
-    if (original === undefined) delete restored['kind'];
-    else restored['kind'] = original;
-    source['event'] = restored;
-  }
-  const summary = summarizeExplanation(explainKql(ast, source));
+  const summary = summarizeExplanation(explainKql(ast, sourceOfAlert(alert)));
   return { ...alert, 'kmod_enum_detect.explain': summary.text, 'kmod_enum_detect.branches': summary.branches };
 }
 
@@ -73,51 +58,89 @@ function defaultFormat(output: string | undefined): OutputFormat {
   return output === undefined && process.stdout.isTTY === true ? 'pretty' : 'ndjson';
 }
 
-export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
-  const opts = parseOptions(scanOptionsSchema, raw);
-  requireInput(inputs, 'scan');
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
-  const { rule } = active;
-  // --strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-  const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
-  const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
+/** The summary's "prefilter literals" row when no literal was searched for. */
+function prefilterOff(opts: ScanOptions): string {
+  if (!opts.prefilter) return 'off (--no-prefilter)';
+  if (opts.strict) return 'off (--strict parses every line)';
+  return 'none: the query has no required literal';
+}
 
-  // A query rule runs as a query rule unless asked otherwise; a new_terms rule can also be triaged with --mode query.
-  const mode = opts.mode ?? (rule.type === 'query' ? 'query' : 'new_terms');
-  const engineOpts: EngineOptions = { mode, space: opts.space };
-  // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise --rule-uuid or the rule_id.
-  const ruleUuid = opts.ruleUuid ?? rule.id;
-  if (ruleUuid !== undefined) engineOpts.ruleUuid = ruleUuid;
-  if (opts.start !== undefined) engineOpts.start = opts.start;
-  if (opts.end !== undefined) engineOpts.end = opts.end;
-  if (opts.interval !== undefined) engineOpts.interval = opts.interval;
-  if (opts.from !== undefined) engineOpts.from = opts.from;
-  if (opts.historyWindowStart !== undefined) engineOpts.historyWindowStart = opts.historyWindowStart;
-  if (opts.maxSignals !== undefined) engineOpts.maxSignals = opts.maxSignals;
+/** The library options the command line asks for (the state file loaded, --runs read). */
+async function libraryOptions(opts: ScanOptions, active: ActiveRule): Promise<ScanFilesOptions> {
+  const lib: ScanFilesOptions = {
+    rule: active.rule,
+    query: active.ast,
+    space: opts.space,
+    strict: opts.strict,
+    prefilter: opts.prefilter,
+    ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
+  };
+  const copied = ['mode', 'ruleUuid', 'start', 'end', 'interval', 'from', 'historyWindowStart', 'maxSignals'] as const;
+  for (const k of copied) if (opts[k] !== undefined) Object.assign(lib, { [k]: opts[k] });
   if (opts.runs !== undefined) {
     if (opts.start !== undefined || opts.end !== undefined) throw new UserFacingError('--runs replaces --start/--end: give one or the other');
-    engineOpts.runs = await readRunsFile(opts.runs);
+    lib.runs = await readRunsFile(opts.runs);
   }
+  return lib;
+}
 
-  let scanner;
+/** The scan with its configuration checked: schedule parameters and the state file. */
+function prepare(inputs: string[], lib: ScanFilesOptions, statePath: string | undefined): FileScan {
   try {
-    if (opts.state !== undefined) {
-      const loaded = loadState(opts.state);
-      if (loaded) engineOpts.state = loaded;
+    if (statePath !== undefined) {
+      const loaded = loadState(statePath);
+      if (loaded) lib.state = loaded;
     }
-    scanner = createScanner(rule, engineOpts);
+    return createFileScan(inputs, lib);
   } catch (e) {
     if (e instanceof ScanConfigError || e instanceof StateFileError) throw new UserFacingError(e.message);
     throw e;
   }
+}
 
-  const format = opts.format ?? defaultFormat(opts.output);
+async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink): Promise<void> {
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
   const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
+  const warnings = [
+    ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
+    ...result.accounting.problemLines(),
+    ...result.summary.timeIssues,
+    ...result.warnings.map((w) => `run ${w.run}: ${w.message}`),
+  ];
+  const errors = result.errors.map((e) => `run ${e.run}: ${e.message}`);
+  const formatter = createFormatter(opts.format ?? defaultFormat(opts.output), {
+    sink,
+    chalk,
+    diagnosticsChalk,
+    space: opts.space,
+    summary: opts.quiet ? 'none' : 'full',
+    // A pty can report 0 columns; then the formatter picks its default width.
+    ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+  });
+  await formatter.begin?.();
+  for (const alert of result.alerts) {
+    if (sink.closed) break;
+    await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
+  }
+  const literals = result.prefilter === null ? prefilterOff(opts) : result.prefilter.needles.map((n) => n.text).join(', ');
+  const acct = result.accounting;
+  await formatter.end({
+    summary: [inputSection(acct.total, acct.files.size, result.matched, literals), detectionSection(result.summary)],
+    warnings,
+    errors,
+  });
+}
+
+export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
+  const opts = parseOptions(scanOptionsSchema, raw);
+  requireInput(inputs, 'scan');
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
+  const lib = await libraryOptions(opts, active);
+  const scan = prepare(inputs, lib, opts.state);
   guardStream(process.stderr);
 
-  let sink;
+  let sink: OutputSink;
   try {
     sink = await openSink(opts.output);
   } catch (e) {
@@ -127,67 +150,19 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     void sink.abort().finally(() => process.exit(130));
   };
   process.once('SIGINT', onSigint);
-
-  const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env });
-  const acct = new Accounting({ strict: opts.strict });
-  let events = 0;
-  let matched = 0;
-  let bytes = { bytesDone: 0 } as { bytesDone: number; bytesTotal?: number };
-
-  const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index });
-  const input = readInputs(inputs, scanJob.job, acct, {
-    ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
-    onProgress: (p) => {
-      bytes = p;
-    },
-  });
+  const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env: process.env });
 
   try {
+    let result: ScanFilesResult;
     try {
-      for await (const batch of input.batches) {
-        events += batch.events;
-        for (const ev of batch.matches) {
-          matched++;
-          scanner.add(ev);
-        }
-        progress.update({ ...bytes, events, matches: matched });
-        if (sink.closed) break;
-      }
+      result = await scan.run({ onProgress: (p) => progress.update(p), shouldStop: () => sink.closed });
     } catch (e) {
       if (e instanceof InputError) throw new UserFacingError(e.message);
       throw e;
     } finally {
       progress.done();
     }
-
-    const result = scanner.finish();
-    const warnings = [
-      ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
-      ...acct.problemLines(),
-      ...result.summary.timeIssues,
-      ...result.warnings.map((w) => `run ${w.run}: ${w.message}`),
-    ];
-    const errors = result.errors.map((e) => `run ${e.run}: ${e.message}`);
-
-    const formatter = createFormatter(format, {
-      sink,
-      chalk,
-      diagnosticsChalk,
-      space: opts.space,
-      summary: opts.quiet ? 'none' : 'full',
-      // A pty can report 0 columns; then the formatter picks its default width.
-      ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
-    });
-    await formatter.begin?.();
-    for (const alert of result.alerts) {
-      if (sink.closed) break;
-      await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
-    }
-    await formatter.end({
-      summary: [inputSection(acct.total, acct.files.size, matched, prefilterState || (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? '')), detectionSection(result.summary)],
-      warnings,
-      errors,
-    });
+    await writeResult(opts, active, result, sink);
     await sink.close();
     if (opts.state !== undefined) saveState(opts.state, result.state);
     return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;
