@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * Tiny DOM helpers for the report page. Every string from an event goes in as text (textContent),
  * never as markup: command lines and host names are attacker-controlled.

@@ -1,12 +1,10 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * The report page's script: reads the data embedded in the page (a JSON script element) and builds
  * the sections. No network: everything it needs is in the file. When the page is ready to use,
  * `document.body.dataset.ready` is set and `window.reportReadyMs` holds the time since navigation
  * started (what the bench reports as time to interactive).
  */
-import type { ReportData } from '../model.js';
+import type { ReportData } from '../data.js';
 import { el, num } from './dom.js';
 import { renderAlerts, renderHeader, renderNearMisses, renderPairs } from './tables.js';
 import { renderTimeline } from './timeline.js';

@@ -1,7 +1,5 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /** The header, near misses, pairs and alerts sections of the report page. */
-import type { ReportAlert, ReportData } from '../model.js';
+import type { ReportAlert, ReportData } from '../data.js';
 import { el, num, section, table } from './dom.js';
 
 export function renderHeader(data: ReportData): HTMLElement {

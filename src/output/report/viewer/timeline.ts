@@ -1,5 +1,3 @@
-/// <reference lib="dom" />
-/// <reference lib="dom.iterable" />
 /**
  * The timeline: one row per host, time across, a mark per matching event coloured by its fate,
  * aggregated rows as counts per time bucket, truncated runs on their own row. Drawn by uPlot
@@ -7,7 +5,7 @@
  * the arrow keys, double-click or Reset to see everything again. Hovering shows the nearest mark.
  */
 import type uPlotType from 'uplot';
-import type { MarkKind, ReportData } from '../model.js';
+import type { MarkKind, ReportData } from '../data.js';
 import { el, iso, num } from './dom.js';
 
 declare const uPlot: typeof uPlotType;
