@@ -49,7 +49,7 @@ export const reportOptionsSchema = scanOptionsSchema.omit({ format: true, explai
 export async function runReport(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(reportOptionsSchema, raw);
   requireInput(inputs, 'report');
-  const active = await loadActiveRule(opts.rule, opts.ruleId);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule, ast } = active;
   const engineOpts = await engineOptionsFrom(opts, rule);
   const tracer = withConfigErrors(() => createFateTracer(rule, engineOpts));
