@@ -17,6 +17,8 @@ import type { KueryNode } from '../kql/ast.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import { createChalk } from '../output/color.js';
 import { createFormatter } from '../output/formatter.js';
+import type { HostTimelineCollector } from '../output/histogram.js';
+import { timelineCollector } from '../output/histogram-events.js';
 import { createProgress } from '../output/progress.js';
 import { guardStream, openSink, type OutputSink } from '../output/sink.js';
 import type { OutputFormat } from '../output/types.js';
@@ -98,7 +100,12 @@ function prepare(inputs: string[], lib: ScanFilesOptions, statePath: string | un
   }
 }
 
-async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink): Promise<void> {
+/** On a terminal the pretty table ends with a per-host histogram of matches and alerts over time. */
+function wantsHistogram(opts: ScanOptions): boolean {
+  return (opts.format ?? defaultFormat(opts.output)) === 'pretty' && process.stdout.isTTY === true && opts.output === undefined;
+}
+
+async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, histogram?: HostTimelineCollector): Promise<void> {
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
   const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
@@ -117,7 +124,9 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
     summary: opts.quiet ? 'none' : 'full',
     // A pty can report 0 columns; then the formatter picks its default width.
     ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+    histogram: histogram !== undefined,
   });
+  for (const alert of histogram ? result.alerts : []) histogram!.addEvent(sourceOfAlert(alert), 'alert');
   await formatter.begin?.();
   for (const alert of result.alerts) {
     if (sink.closed) break;
@@ -129,6 +138,7 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
     summary: [inputSection(acct.total, acct.files.size, result.matched, literals), detectionSection(result.summary)],
     warnings,
     errors,
+    ...(histogram && { timeline: histogram.timeline() }),
   });
 }
 
@@ -151,18 +161,23 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   };
   process.once('SIGINT', onSigint);
   const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env: process.env });
+  const histogram = wantsHistogram(opts) ? timelineCollector(active.rule) : undefined;
 
   try {
     let result: ScanFilesResult;
     try {
-      result = await scan.run({ onProgress: (p) => progress.update(p), shouldStop: () => sink.closed });
+      result = await scan.run({
+        onProgress: (p) => progress.update(p),
+        shouldStop: () => sink.closed,
+        ...(histogram && { onMatches: (evs) => evs.forEach((ev) => histogram.addEvent(ev.source, 'match')) }),
+      });
     } catch (e) {
       if (e instanceof InputError) throw new UserFacingError(e.message);
       throw e;
     } finally {
       progress.done();
     }
-    await writeResult(opts, active, result, sink);
+    await writeResult(opts, active, result, sink, histogram);
     await sink.close();
     if (opts.state !== undefined) saveState(opts.state, result.state);
     return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;

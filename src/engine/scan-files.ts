@@ -8,6 +8,7 @@
  *   for (const alert of result.alerts) console.log(alert['kibana.alert.uuid']);
  */
 import { Accounting } from '../io/accounting.js';
+import type { SourceEvent } from '../io/types.js';
 import { readInputs, type ReadProgress } from '../io/read-events.js';
 import type { KueryNode } from '../kql/ast.js';
 import { parseKql } from '../kql/parse.js';
@@ -37,6 +38,8 @@ export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
   onProgress?: (p: ScanProgress) => void;
   /** Asked after each read; true stops reading (the alerts are then those of the events read). */
   shouldStop?: () => boolean;
+  /** After each read, the events the query matched in it, in input order (before the engine sees them). */
+  onMatches?: (events: readonly SourceEvent[]) => void;
 }
 
 export interface ScanProgress extends ReadProgress {
@@ -58,7 +61,7 @@ export interface ScanFilesResult extends ScanResult {
 }
 
 /** What a caller may watch while a scan reads (given to `run`, or with the options). */
-export type ScanHooks = Pick<ScanFilesOptions, 'onProgress' | 'shouldStop'>;
+export type ScanHooks = Pick<ScanFilesOptions, 'onProgress' | 'shouldStop' | 'onMatches'>;
 
 /** A scan whose configuration is checked (schedule, state) and whose inputs are not read yet. */
 export interface FileScan {
@@ -77,7 +80,7 @@ export function defaultMode(rule: Rule): AlertMode {
  * bad line under `strict`).
  */
 export function createFileScan(inputs: readonly string[], options: ScanFilesOptions): FileScan {
-  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, ...engine } = options;
+  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, ...engine } = options;
   const mode = options.mode ?? defaultMode(rule);
   const ast = query ?? parseKql(rule.query);
   // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise the rule_id.
@@ -89,6 +92,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const run = async (hooks: ScanHooks = {}): Promise<ScanFilesResult> => {
     const progress = hooks.onProgress ?? onProgress;
     const stop = hooks.shouldStop ?? shouldStop;
+    const matchesSeen = hooks.onMatches ?? onMatches;
     const accounting = new Accounting({ strict });
     const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index });
     let bytes: ReadProgress = { bytesDone: 0 };
@@ -105,6 +109,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
     for await (const batch of read.batches) {
       events += batch.events;
       matched += batch.matches.length;
+      matchesSeen?.(batch.matches);
       for (const ev of batch.matches) scanner.add(ev);
       progress?.({ ...bytes, events, matches: matched });
       if (stop?.()) break;

@@ -7,7 +7,7 @@
  * a host row with more than {@link AGGREGATE_ABOVE} marks is reduced to counts per time bucket and
  * fate (the page says so), so the report stays small whatever the number of matches.
  */
-import { getFieldValues } from '../../ecs/fields.js';
+import { commandLineOf, fieldText, hostOf, parentOf } from '../event-fields.js';
 import { combinationsOf } from '../../engine/new-terms.js';
 import type { EventFate, EventFateRecord, FateKind } from '../../engine/fate.js';
 import type { SourceEvent } from '../../io/types.js';
@@ -31,19 +31,7 @@ export function markKindOf(kind: FateKind): MarkKind {
 
 const clip = (s: string): string => (s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT - 1)}…` : s);
 const leaf = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v));
-const field = (doc: unknown, path: string, sep = ', '): string => getFieldValues(doc, path).map(leaf).join(sep);
-
-export function hostOf(doc: unknown): string {
-  return field(doc, 'host.name') || field(doc, 'host.hostname') || '(no host)';
-}
-
-export function commandLineOf(doc: unknown): string {
-  return field(doc, 'process.command_line', ' ') || field(doc, 'process.args', ' ');
-}
-
-export function parentOf(doc: unknown): string {
-  return field(doc, 'process.parent.executable') || field(doc, 'process.parent.name');
-}
+const field = fieldText;
 
 interface MatchRow {
   host: string;
