@@ -136,9 +136,15 @@ export class ReportCollector {
     const details: ReportData['details'] = [];
     const aggregated: ReportData['aggregated'] = [];
     const times = input.fates.map((f) => (f.time === null ? Number.NaN : Date.parse(f.time)));
-    const finite = times.filter((t) => !Number.isNaN(t));
-    const lo = finite.length > 0 ? Math.min(...finite) : 0;
-    const hi = finite.length > 0 ? Math.max(...finite) : 0;
+    // A loop, not Math.min(...times): spreading hundreds of thousands of arguments overflows the stack.
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const t of times) {
+      if (Number.isNaN(t)) continue;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    if (!Number.isFinite(lo)) lo = hi = 0;
     const bucketMs = Math.max(1000, Math.ceil((hi - lo + 1) / AGGREGATE_BUCKETS));
     perHost.forEach((seqs, h) => {
       const kindOf = (seq: number) => MARK_KINDS.indexOf(markKindOf(input.fates[seq]!.fate.kind));

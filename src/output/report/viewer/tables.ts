@@ -84,6 +84,9 @@ export function renderPairs(data: ReportData): HTMLElement {
   );
 }
 
+/** Alert rows built at once; more on demand. */
+const ROWS_PER_PAGE = 300;
+
 type SortKey = 'time' | 'run' | 'host' | 'user' | 'command' | 'parent' | 'where';
 const COLUMNS: Array<[SortKey, string]> = [
   ['time', 'event time'],
@@ -102,9 +105,16 @@ export function renderAlerts(data: ReportData): HTMLElement {
   const count = el('span', { id: 'alert-count', class: 'note' });
   const tbody = el('tbody');
   const detail = el('div', { id: 'alert-detail', class: 'detail' }, el('p', { class: 'note' }, 'Select an alert to see why it matched and its event.'));
+  const more = el('button', { type: 'button', id: 'alert-show-more', hidden: '' });
   let sortKey: SortKey = 'time';
   let ascending = true;
   let selected: string | undefined;
+  // Rows are built a page at a time: thousands of table rows make every keystroke in the filter slow.
+  let limit = ROWS_PER_PAGE;
+  more.addEventListener('click', () => {
+    limit += ROWS_PER_PAGE;
+    draw();
+  });
 
   const headCells = COLUMNS.map(([key, label]) => {
     const th = el('th', { 'data-sort': key, title: 'sort' }, label);
@@ -128,7 +138,7 @@ export function renderAlerts(data: ReportData): HTMLElement {
         return ascending ? c : -c;
       });
     tbody.replaceChildren(
-      ...rows.map((a) => {
+      ...rows.slice(0, limit).map((a) => {
         const tr = el('tr', { 'data-alert-id': a.id, tabindex: '0', class: a.id === selected ? 'selected' : '' }, ...COLUMNS.map(([k]) => el('td', {}, a[k] || '-')));
         const pick = () => select(a);
         tr.addEventListener('click', pick);
@@ -138,6 +148,8 @@ export function renderAlerts(data: ReportData): HTMLElement {
     );
     for (const th of headCells) th.className = th.dataset.sort === sortKey ? (ascending ? 'sorted-asc' : 'sorted-desc') : '';
     count.textContent = `${num(rows.length)} of ${num(data.alerts.length)} shown`;
+    more.hidden = rows.length <= limit;
+    more.textContent = `Show ${num(Math.min(ROWS_PER_PAGE, rows.length - limit))} more of ${num(rows.length - limit)} not listed`;
   }
 
   function select(a: ReportAlert): void {
@@ -160,13 +172,17 @@ export function renderAlerts(data: ReportData): HTMLElement {
     detail.replaceChildren(...parts.filter((n): n is HTMLElement => n !== null));
   }
 
-  text.addEventListener('input', draw);
-  hostSelect.addEventListener('change', draw);
+  const redraw = () => {
+    limit = ROWS_PER_PAGE;
+    draw();
+  };
+  text.addEventListener('input', redraw);
+  hostSelect.addEventListener('change', redraw);
   draw();
   return section(
     'alerts',
     `Alerts (${num(data.alerts.length)})`,
     el('div', { class: 'filters' }, hostSelect, text, count),
-    el('div', { class: 'alerts-layout' }, el('div', { class: 'table-scroll' }, el('table', { id: 'alerts-table' }, el('thead', {}, el('tr', {}, ...headCells)), tbody)), detail),
+    el('div', { class: 'alerts-layout' }, el('div', { class: 'table-scroll' }, el('table', { id: 'alerts-table' }, el('thead', {}, el('tr', {}, ...headCells)), tbody), more), detail),
   );
 }
