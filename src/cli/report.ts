@@ -16,7 +16,8 @@ import { createFateTracer } from '../engine/fate.js';
 import { sourceOfAlert } from '../engine/alert-source.js';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
-import { scanInputs } from '../io/scan-inputs.js';
+import { readInputs } from '../io/read-events.js';
+import { createScanJob } from '../engine/read-job.js';
 import { compileKql } from '../kql/compile.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import { withoutExclusions } from '../kql/positive-part.js';
@@ -87,21 +88,13 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   let events = 0;
   let matched = 0;
   let bytes = { bytesDone: 0 } as { bytesDone: number; bytesTotal?: number };
-  const input = scanInputs(
-    inputs,
-    {
-      query: readQuery,
-      predicate: compileKql(readQuery),
-      indexPatterns: rule.index,
-      prefilter: pf,
-      strict: opts.strict,
-      ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
-      onProgress: (p) => {
-        bytes = p;
-      },
+  const scanJob = createScanJob({ query: readQuery, prefilter: pf, indexPatterns: rule.index });
+  const input = readInputs(inputs, scanJob.job, acct, {
+    ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
+    onProgress: (p) => {
+      bytes = p;
     },
-    acct,
-  );
+  });
 
   try {
     try {
@@ -132,7 +125,7 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
       ...scan.warnings.map((w) => `run ${w.run}: ${w.message}`),
     ];
     const errors = scan.errors.map((e) => `run ${e.run}: ${e.message}`);
-    const prefilterText = prefilterState || (input.prefilter()?.needles.map((n) => n.text).join(', ') ?? '');
+    const prefilterText = prefilterState || (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? '');
     const reportRule: ReportRule = {
       name: rule.name,
       ruleId: rule.rule_id,
