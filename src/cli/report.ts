@@ -52,7 +52,7 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   requireInput(inputs, 'report');
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule, ast } = active;
-  const engineOpts = await engineOptionsFrom(opts, rule);
+  const engineOpts = await engineOptionsFrom({ ...opts, explain: false }, active);
   const tracer = withConfigErrors(() => createFateTracer(rule, engineOpts));
   const assets = (() => {
     try {

@@ -68,7 +68,7 @@ function prefilterOff(opts: ScanOptions): string {
 }
 
 /** The library options the command line asks for (the state file loaded, --runs read). */
-async function libraryOptions(opts: ScanOptions, active: ActiveRule): Promise<ScanFilesOptions> {
+export async function libraryOptions(opts: ScanOptions, active: ActiveRule): Promise<ScanFilesOptions> {
   const lib: ScanFilesOptions = {
     rule: active.rule,
     query: active.ast,
