@@ -69,6 +69,16 @@ describe('report', () => {
     expect(d.alerts).toHaveLength(scan.length);
   });
 
+  it('keeps the new_terms history in --state like scan, so a second report finds nothing new', async () => {
+    const state = tmp.path('state.json');
+    const first = await runCli(['report', DEMO, '-o', tmp.path('s1.html'), '--state', state, '--quiet']);
+    expect(first.code).toBe(1);
+    expect(JSON.parse(readFileSync(state, 'utf8'))).toMatchObject({ format: 'kmod-enum-detect/state' });
+    const again = await runCli(['report', DEMO, '-o', tmp.path('s2.html'), '--state', state, '--quiet']);
+    expect(again.code).toBe(0);
+    expect(dataOf(readFileSync(tmp.path('s2.html'), 'utf8')).alerts).toEqual([]);
+  });
+
   it('is a usage error without -o, naming what to give', async () => {
     const r = await runCli(['report', DEMO]);
     expect(r.code).toBe(2);
