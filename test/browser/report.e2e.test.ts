@@ -4,7 +4,7 @@
  * and the page makes no request beyond the file itself.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -128,5 +128,36 @@ describe('the demo report in chromium', () => {
 
   it('makes no network request: only the file itself is loaded', async () => {
     expect(opened.requests).toEqual([url]);
+  });
+});
+
+describe('a report with a host row above the aggregation threshold', () => {
+  it('draws that row as counts per time bucket, says so, and still counts every matching event', async () => {
+    const n = 2_100;
+    const t0 = Date.parse('2024-05-14T00:00:00.000Z');
+    const lines = Array.from({ length: n }, (_, i) => {
+      const t = new Date(t0 + i * 1000).toISOString();
+      return JSON.stringify({
+        '@timestamp': t,
+        event: { category: ['process'], type: ['start'], action: 'exec', kind: 'event' },
+        host: { name: i % 100 === 0 ? 'quiet' : 'busy', os: { type: 'linux' } },
+        user: { name: 'root' },
+        process: { name: 'lsmod', executable: '/usr/bin/kmod', args: ['lsmod'], parent: { name: 'bash', executable: '/usr/bin/bash' } },
+      });
+    });
+    const input = join(dir, 'busy.ndjson');
+    const html = join(dir, 'busy.html');
+    writeFileSync(input, `${lines.join('\n')}\n`);
+    const r = await runCli(['report', input, '-o', html, '--quiet']);
+    expect(r.code, r.stderr).toBe(1);
+    const { page: p, requests, close } = await browser.open(pathToFileURL(html).href);
+    try {
+      await p.waitForSelector('body[data-ready="true"]');
+      expect(Number(await p.locator('#timeline').getAttribute('data-marks'))).toBe(n);
+      expect(await p.locator('#aggregation-note').textContent()).toMatch(/^1 host row\(s\) hold more than 2,000 marks and are drawn as counts per \d+ s bucket/);
+      expect(requests).toEqual([pathToFileURL(html).href]);
+    } finally {
+      await close();
+    }
   });
 });
