@@ -43,11 +43,13 @@ import {
   visitLeafValues,
 } from '../ecs/fields.js';
 
+/** How a query is compiled (see each option). */
 export interface CompileKqlOptions {
   /** Strings longer than this are not indexed (ECS keyword ignore_above); default 1024. */
   ignoreAbove?: number;
 }
 
+/** A compiled query: whether an ECS document (`_source`) matches. */
 export type EventPredicate = (event: unknown) => boolean;
 type ValueTest = (value: unknown) => boolean;
 

@@ -41,6 +41,7 @@ export const ECS_FIELD_TYPES: FieldTypes = Object.freeze({
   'user.name': 'keyword',
 });
 
+/** How KQL becomes DSL: field types standing in for the data view, and the date-range time zone. */
 export interface DslOptions {
   /** The data view's field types; defaults to ECS_FIELD_TYPES. Spread ECS_FIELD_TYPES to extend it. */
   fieldTypes?: Record<string, string>;

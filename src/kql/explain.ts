@@ -60,6 +60,7 @@ export interface NestedExplanation extends Base {
   child: Explanation | null;
 }
 
+/** Why a query matched a document or not: a tree mirroring the query, each node with its verdict and evidence. */
 export type Explanation = LeafExplanation | MatchAllExplanation | BoolExplanation | NotExplanation | NestedExplanation;
 
 const isLoneWildcard = (v: ValueNode): boolean =>

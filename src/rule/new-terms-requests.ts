@@ -1,8 +1,8 @@
 /**
- * The search requests Kibana's new_terms executor sends for one rule window (KIBANA_SEMANTICS §A.3,
- * §B.5, §D.4), so the same detection can run on a cluster: phase 1 pages through the combinations
- * seen in [from, to]; phase 2 keeps those whose first appearance in [H, to] is after `from`; phase 3
- * fetches the earliest document for each. Paraphrases elastic/kibana
+ * The search requests Kibana's new_terms executor sends for one rule window, so the same detection
+ * can run on a cluster: phase 1 pages through the combinations seen in [from, to]; phase 2 keeps
+ * those whose first appearance in [H, to] is after `from`; phase 3 fetches the earliest document for
+ * each. Paraphrases elastic/kibana
  * `.../rule_types/new_terms/{build_new_terms_aggregation,multi_terms_composite,execute_new_terms_aggregation_approach}.ts`
  * and `.../rule_types/utils/{build_events_query,build_timestamp_runtime_mapping}.ts`.
  */

@@ -8,6 +8,8 @@ import { ANSI, DEMO, lineRef, once, parseNdjson, ROOT, runCli, SHAPES, STACK_FRA
 
 const HITS = `${SHAPES}/hits.ndjson`;
 const RULES = 'fixtures/rules';
+/** The built-in rule's own package JSON, read as a user's --rule file. */
+const PACKAGED = 'src/rule/builtin/2d8043ed-5bda-4caf-801c-c1feb7410504_210.json';
 const V210_RULE_ID = '2d8043ed-5bda-4caf-801c-c1feb7410504';
 
 type Obj = Record<string, unknown>;
@@ -163,7 +165,7 @@ describe('rule show', () => {
   });
 
   it.each([
-    ['prebuilt package JSON', ['--rule', `${RULES}/${V210_RULE_ID}_210.json`]],
+    ['prebuilt package JSON', ['--rule', PACKAGED]],
     ['detection-rules TOML', ['--rule', `${RULES}/discovery_kernel_module_enumeration.toml`]],
     ['a Kibana export with two rules, picked by --rule-id', ['--rule', `${RULES}/kibana_export_two_rules.ndjson`, '--rule-id', V210_RULE_ID]],
   ])('loads the same v210 rule from %s', async (_format, args) => {
@@ -189,13 +191,13 @@ describe('--rule on scan', () => {
   const builtin = once(() => runCli(['--format', 'ndjson', DEMO]));
 
   it.each([
-    [`${V210_RULE_ID}_210.json`, []],
-    ['discovery_kernel_module_enumeration.toml', []],
-    ['kibana_export_two_rules.ndjson', ['--rule-id', V210_RULE_ID]],
+    [PACKAGED, []],
+    [`${RULES}/discovery_kernel_module_enumeration.toml`, []],
+    [`${RULES}/kibana_export_two_rules.ndjson`, ['--rule-id', V210_RULE_ID]],
   ])('%s gives the built-in rule’s alerts', async (file, extra) => {
     // A Kibana export carries its own saved-object id (which alert ids hash); pin the built-in's to compare.
     const uuid = ['--rule-uuid', V210_RULE_ID];
-    const [r, base] = await Promise.all([runCli(['--format', 'ndjson', '--rule', `${RULES}/${file}`, ...extra, ...uuid, DEMO]), builtin()]);
+    const [r, base] = await Promise.all([runCli(['--format', 'ndjson', '--rule', file, ...extra, ...uuid, DEMO]), builtin()]);
     expect(r.code).toBe(1);
     const pick = (s: string) => parseNdjson(s).map((a) => [a['kibana.alert.uuid'], a['kibana.alert.new_terms'], a['kibana.alert.ancestors']]);
     expect(pick(r.stdout)).toEqual(pick(base.stdout));
