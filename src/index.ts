@@ -52,7 +52,7 @@ export { toElasticsearchQuery, buildEsQuery, toQueryStringPattern, ECS_FIELD_TYP
 export type { DslOptions, DslQuery, FieldTypes, BoolQueryBody } from './kql/dsl.js';
 export { newTermsAggregationRequests, timestampFields, timeRangeFilter } from './rule/new-terms-requests.js';
 export type { NewTermsRequests, NewTermsRequestOptions, NewTermsBatchRequests, CompositeKey } from './rule/new-terms-requests.js';
-export { parseDateMath, DateMathError } from './rule/datemath.js';
+export { evaluateDateMath, DateMathError } from './engine/datemath.js';
 export { loadRuleFile, parseRuleText, RuleFileError, SUPPORTED_RULE_TYPES, SUPPORTED_LANGUAGES } from './rule/load.js';
 export type { RuleLoadOptions } from './rule/load.js';
 export { explainKql, summarizeExplanation, ClauseCounter } from './kql/explain.js';

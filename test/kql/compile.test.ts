@@ -130,7 +130,11 @@ describe('compileKql: ranges', () => {
   });
   it('compares ISO dates as instants, rounding partial bounds as Elasticsearch does', () => {
     const doc = { t: '2024-05-14T10:00:00.123456789Z' };
-    expect(m('t > "2024-05-14T10:00:00Z"', doc)).toBe(true);
+    // A bound without a fraction is rounded up to …:00.999999999 for gt (Elasticsearch's "missing date
+    // components"; JavaDateFormatter.defaultRoundUp), so …:00.123456789 is not after it.
+    expect(m('t > "2024-05-14T10:00:00Z"', doc)).toBe(false);
+    expect(m('t > "2024-05-14T09:59:59Z"', doc)).toBe(true);
+    expect(m('t >= "2024-05-14T10:00:00Z"', doc)).toBe(true);
     expect(m('t > "2024-05-14T10:00:00.123456788Z"', doc)).toBe(true);
     expect(m('t > 2024-05-14', doc)).toBe(false);
     expect(m('t >= 2024-05-14', doc)).toBe(true);
