@@ -1,0 +1,121 @@
+/**
+ * The scan pipeline end to end, in-process (test/support/scan-in-process.ts): the detection side
+ * the CLI exposes as --mode query, --state, --runs, --rule-uuid and --space, checked on the demo
+ * and shape fixtures without spawning a process. What only the CLI does (exit codes, option errors,
+ * wording on stderr, output formats) stays in test/cli/scan-engine.test.ts.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadState, saveState } from '../../src/engine/state.js';
+import { once, ROOT, tempDir } from '../cli/run-cli.js';
+import { scanInProcess } from '../support/scan-in-process.js';
+
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+const DEMO = join(ROOT, 'fixtures/demo/events.ndjson');
+const HITS = join(ROOT, 'fixtures/shapes/hits.ndjson');
+const demo = once(() => scanInProcess([DEMO]));
+const query = once(() => scanInProcess([DEMO], { mode: 'query' }));
+
+describe('mode query', () => {
+  it('makes one alert per matching event, more than new_terms makes on the demo', async () => {
+    const [q, nt] = await Promise.all([query(), demo()]);
+    expect(q.alerts).toHaveLength(q.matched);
+    expect(q.alerts.length).toBe(22);
+    expect(q.alerts.length).toBeGreaterThan(nt.alerts.length);
+  });
+
+  it('makes query-rule alerts: distinct ids, one per source event, no new terms', async () => {
+    const { alerts } = await query();
+    expect(new Set(alerts.map((a) => a['kibana.alert.uuid'])).size).toBe(alerts.length);
+    expect(new Set(alerts.map((a) => JSON.stringify(a['kibana.alert.ancestors']))).size).toBe(alerts.length);
+    for (const a of alerts) {
+      expect(a['kibana.alert.rule.type']).toBe('query');
+      expect(a).not.toHaveProperty(['kibana.alert.new_terms']);
+    }
+  });
+
+  it('includes the source event of every new_terms alert', async () => {
+    const [q, nt] = await Promise.all([query(), demo()]);
+    const querySources = new Set(q.alerts.map((a) => JSON.stringify(a['kibana.alert.ancestors'])));
+    for (const a of nt.alerts) expect(querySources).toContain(JSON.stringify(a['kibana.alert.ancestors']));
+  });
+});
+
+describe('state keeps new_terms history between invocations', () => {
+  /** The demo's events cut by time at noon on 13 May: yesterday's logs and today's. */
+  function splitDemoByTime(): [string, string] {
+    const cut = Date.parse('2024-05-13T12:00:00Z');
+    const before: string[] = [];
+    const after: string[] = [];
+    for (const line of readFileSync(DEMO, 'utf8').split('\n')) {
+      let doc: Record<string, any>;
+      try {
+        doc = JSON.parse(line) as Record<string, any>;
+      } catch {
+        continue;
+      }
+      const src = (doc._source ?? doc) as Record<string, any>;
+      const time = (src.event?.ingested ?? src['@timestamp']) as string | undefined;
+      if (time === undefined) continue;
+      (Date.parse(time) < cut ? before : after).push(line);
+    }
+    expect(before.length).toBeGreaterThan(50);
+    expect(after.length).toBeGreaterThan(50);
+    const [a, b] = [tmp.path('day1.ndjson'), tmp.path('day2.ndjson')];
+    writeFileSync(a, before.join('\n') + '\n');
+    writeFileSync(b, after.join('\n') + '\n');
+    return [a, b];
+  }
+
+  it('two runs over consecutive slices give the alert ids and run times of one run over both', async () => {
+    const [day1, day2] = splitDemoByTime();
+    const stateFile = tmp.path('state.json');
+    const first = await scanInProcess([day1]);
+    expect(first.alerts.length).toBeGreaterThan(0);
+    saveState(stateFile, first.state);
+    expect(JSON.parse(readFileSync(stateFile, 'utf8'))).toHaveProperty('version');
+    const second = await scanInProcess([day2], { state: loadState(stateFile)! });
+    const split = [...first.alerts, ...second.alerts];
+    const all = (await demo()).alerts;
+    expect(split.map((a) => a['kibana.alert.uuid'])).toEqual(all.map((a) => a['kibana.alert.uuid']));
+    expect(split.map((a) => a['@timestamp'])).toEqual(all.map((a) => a['@timestamp']));
+    // The second day alone has combinations the first already saw: without state it alerts more.
+    const fresh = await scanInProcess([day2]);
+    expect(fresh.alerts.length).toBeGreaterThan(second.alerts.length);
+  });
+});
+
+describe('explicit run times', () => {
+  it('runs the rule at the listed times', async () => {
+    const r = await scanInProcess([HITS], { runs: [new Date('2024-05-14T09:25:00Z'), new Date('2024-05-14T09:30:00Z')] });
+    expect(r.alerts.map((a) => a['@timestamp'])).toEqual(['2024-05-14T09:25:00.000Z', '2024-05-14T09:25:00.000Z']);
+  });
+});
+
+describe('alert ids depend on the rule uuid and the space', () => {
+  const UUID = '11111111-2222-4333-8444-555555555555';
+
+  it('a rule uuid changes every alert id and sets kibana.alert.rule.uuid, not the alerts themselves', async () => {
+    const [base, other] = await Promise.all([scanInProcess([HITS]), scanInProcess([HITS], { ruleUuid: UUID })]);
+    const [a, b] = [base.alerts, other.alerts];
+    expect(b.map((x) => x['kibana.alert.new_terms'])).toEqual(a.map((x) => x['kibana.alert.new_terms']));
+    expect(b.map((x) => x['kibana.alert.ancestors'])).toEqual(a.map((x) => x['kibana.alert.ancestors']));
+    for (let i = 0; i < a.length; i++) expect(b[i]!['kibana.alert.uuid']).not.toBe(a[i]!['kibana.alert.uuid']);
+    for (const x of b) expect(x['kibana.alert.rule.uuid']).toBe(UUID);
+  });
+
+  it('gives the same ids for the same rule uuid on every run', async () => {
+    const [x, y] = await Promise.all([scanInProcess([HITS], { ruleUuid: UUID }), scanInProcess([HITS], { ruleUuid: UUID })]);
+    expect(y.alerts.map((a) => a['kibana.alert.uuid'])).toEqual(x.alerts.map((a) => a['kibana.alert.uuid']));
+  });
+
+  it('a space changes the ids', async () => {
+    const [base, space] = await Promise.all([scanInProcess([HITS]), scanInProcess([HITS], { space: 'secops' })]);
+    const baseIds = base.alerts.map((a) => a['kibana.alert.uuid']);
+    expect(space.alerts).toHaveLength(base.alerts.length);
+    for (const a of space.alerts) expect(baseIds).not.toContain(a['kibana.alert.uuid']);
+  });
+});
