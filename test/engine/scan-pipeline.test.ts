@@ -4,11 +4,12 @@
  * and shape fixtures without spawning a process. What only the CLI does (exit codes, option errors,
  * wording on stderr, output formats) stays in test/cli/scan-engine.test.ts.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadState, saveState } from '../../src/engine/state.js';
-import { once, ROOT, tempDir } from '../cli/run-cli.js';
+import type { AlertDocument } from '../../src/output/types.js';
+import { field, once, ROOT, tempDir } from '../cli/run-cli.js';
 import { scanInProcess } from '../support/scan-in-process.js';
 
 const tmp = tempDir();
@@ -117,5 +118,44 @@ describe('alert ids depend on the rule uuid and the space', () => {
     const baseIds = base.alerts.map((a) => a['kibana.alert.uuid']);
     expect(space.alerts).toHaveLength(base.alerts.length);
     for (const a of space.alerts) expect(baseIds).not.toContain(a['kibana.alert.uuid']);
+  });
+});
+
+describe('every input shape yields the same alerts', () => {
+  const SHAPES = join(ROOT, 'fixtures/shapes');
+  const shapes = readdirSync(SHAPES).filter((f) => f !== 'hits.ndjson').sort();
+  const runs = new Map(shapes.map((s) => [s, once(() => scanInProcess([join(SHAPES, s)]))]));
+  const hits = once(() => scanInProcess([HITS]));
+  const scalar = (v: unknown): unknown => (Array.isArray(v) && v.length === 1 ? v[0] : v);
+  /** What identifies an alert's source event whatever shape it came in, plus its new terms. */
+  const identity = (alert: AlertDocument): string =>
+    JSON.stringify([
+      alert['kibana.alert.new_terms'],
+      alert['kibana.alert.original_time'],
+      scalar(field(alert, 'host.name')),
+      scalar(field(alert, 'process.command_line')),
+      scalar(field(alert, 'process.pid')),
+    ]);
+  const identities = (alerts: AlertDocument[]): string[] => alerts.map(identity).sort();
+
+  it('covers each shape the fixtures README lists', () => {
+    expect(shapes).toEqual(
+      ['bad-lines.ndjson', 'bare.ndjson', 'crlf-bom.ndjson', 'dotted.ndjson', 'es-archiver.json', 'events.ndjson.gz', 'fields-api.ndjson', 'search-response.ndjson'].sort(),
+    );
+  });
+
+  it.each(shapes)('%s gives the new terms and source events of hits.ndjson', async (shape) => {
+    const r = await runs.get(shape)!();
+    expect(r.alerts.length).toBeGreaterThan(0);
+    expect(identities(r.alerts)).toEqual(identities((await hits()).alerts));
+  });
+
+  it('keeps _index and _id of shapes that carry them as the alert ancestor and id input', async () => {
+    const base = (await hits()).alerts;
+    for (const shape of ['search-response.ndjson', 'es-archiver.json', 'crlf-bom.ndjson', 'events.ndjson.gz']) {
+      const alerts = (await runs.get(shape)!()).alerts;
+      expect(alerts.map((a) => a['kibana.alert.ancestors']), shape).toEqual(base.map((a) => a['kibana.alert.ancestors']));
+      expect(alerts.map((a) => a['kibana.alert.uuid']), shape).toEqual(base.map((a) => a['kibana.alert.uuid']));
+    }
   });
 });
