@@ -8,6 +8,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadState, saveState } from '../../src/engine/state.js';
+import { loadRuleFile } from '../../src/rule/load.js';
 import type { AlertDocument } from '../../src/output/types.js';
 import { field, once, ROOT, tempDir } from '../cli/run-cli.js';
 import { scanInProcess } from '../support/scan-in-process.js';
@@ -156,6 +157,36 @@ describe('every input shape yields the same alerts', () => {
       const alerts = (await runs.get(shape)!()).alerts;
       expect(alerts.map((a) => a['kibana.alert.ancestors']), shape).toEqual(base.map((a) => a['kibana.alert.ancestors']));
       expect(alerts.map((a) => a['kibana.alert.uuid']), shape).toEqual(base.map((a) => a['kibana.alert.uuid']));
+    }
+  });
+});
+
+describe('rules from files', () => {
+  const RULES = join(ROOT, 'fixtures/rules');
+  const V210_RULE_ID = '2d8043ed-5bda-4caf-801c-c1feb7410504';
+
+  it.each([
+    [`${V210_RULE_ID}_210.json`, {}],
+    ['discovery_kernel_module_enumeration.toml', {}],
+    ['kibana_export_two_rules.ndjson', { ruleId: V210_RULE_ID }],
+  ])('%s gives the built-in rule’s alerts', async (file, pick) => {
+    const rule = await loadRuleFile(join(RULES, file), pick);
+    // A Kibana export carries its own saved-object id (which alert ids hash); pin the built-in's to compare.
+    const [r, base] = await Promise.all([scanInProcess([DEMO], { rule, ruleUuid: V210_RULE_ID }), demo()]);
+    const ids = (alerts: AlertDocument[]) => alerts.map((a) => [a['kibana.alert.uuid'], a['kibana.alert.new_terms'], a['kibana.alert.ancestors']]);
+    expect(r.alerts.length).toBeGreaterThan(0);
+    expect(ids(r.alerts)).toEqual(ids(base.alerts));
+  });
+
+  it('a query rule from a Kibana export, in query mode: its name, rule_id and saved-object id on the alerts', async () => {
+    const rule = await loadRuleFile(join(RULES, 'kibana_export_one_rule.ndjson'));
+    const r = await scanInProcess([DEMO], { rule, mode: 'query' });
+    expect(r.alerts.length).toBeGreaterThan(0);
+    for (const a of r.alerts) {
+      expect(a['kibana.alert.rule.type']).toBe('query');
+      expect(a['kibana.alert.rule.name']).toBe('Kernel module loaded with insmod');
+      expect(a['kibana.alert.rule.rule_id']).toBe('b9e1f0c2-3d4a-4b5c-8e6f-7a8b9c0d1e2f');
+      expect(a['kibana.alert.rule.uuid']).toBe('0b8e9d3a-7c4f-4e21-8d5b-3a9f6c2e1d40');
     }
   });
 });
