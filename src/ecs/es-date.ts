@@ -242,6 +242,7 @@ function toEpochNanos(f: Fields, roundUp: boolean): bigint | undefined {
   const minute = f.minute ?? (roundUp ? 59 : 0);
   const second = f.second ?? (roundUp ? 59 : 0);
   const nano = f.nano ?? (roundUp ? 999_999_999 : 0);
-  const seconds = daysFromCivil(f.year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - (f.offset ?? 0);
-  return BigInt(seconds) * NANOS_PER_SECOND + BigInt(nano);
+  // In bigint: a 10-digit year's seconds are past 2^53.
+  const seconds = BigInt(daysFromCivil(f.year, month, day)) * 86_400n + BigInt(hour * 3600 + minute * 60 + second - (f.offset ?? 0));
+  return seconds * NANOS_PER_SECOND + BigInt(nano);
 }

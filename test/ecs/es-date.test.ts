@@ -55,6 +55,7 @@ const TABLE: Array<[string, bigint | undefined, string]> = [
   ['-0001-01-01', -62198755200000000000n, 'Iso8601Parser: a leading - makes the year negative'],
   ['+10000-01-01', 253402300800000000000n, 'EXCEEDS_PAD: more than 4 year digits need a +'],
   ['10000-01-01', undefined, 'EXCEEDS_PAD: 5 digits without a sign are refused'],
+  ['+1000000000-01-01', 31556889832780800000000000n, 'up to 10 year digits (YEAR, 4, 10), exact beyond 2^53 seconds'],
   ['+2024-01-01', undefined, 'EXCEEDS_PAD: a + within 4 digits is refused'],
   ['24-05-14', undefined, 'the year has 4 digits at least'],
   ['1715678467441', 1715678467441000000n, 'not a date: epoch_millis'],
