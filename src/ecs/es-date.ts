@@ -60,10 +60,36 @@ export function parseEsDate(text: string, roundUp = false): EsDate | undefined {
 
 /** `strict_date_optional_time` alone. */
 export function parseStrictDateOptionalTime(text: string, roundUp = false): EsDate | undefined {
-  const fields = readIso8601(text) ?? readSignedYear(text);
+  const fields = readFields(text);
   if (fields === undefined) return undefined;
   const nanos = toEpochNanos(fields, roundUp);
   return nanos === undefined ? undefined : { nanos, format: 'strict_date_optional_time', hasDay: fields.day !== undefined };
+}
+
+/**
+ * The same reading to epoch milliseconds as a `date` field stores them (floored, as
+ * Instant.toEpochMilli does), without bigint arithmetic: the per-event path of event times. Instants
+ * a JavaScript Date cannot hold (beyond ±8.64e15 ms) are undefined.
+ */
+export function parseEsDateMillis(text: string): number | undefined {
+  const fields = readFields(text);
+  if (fields !== undefined) return toEpochMillis(fields);
+  const nanos = parseEpochMillis(text);
+  if (nanos === undefined) return undefined;
+  const ms = nanos >= 0n ? nanos / 1_000_000n : -((-nanos + 999_999n) / 1_000_000n);
+  return ms > MAX_DATE_MS || ms < -MAX_DATE_MS ? undefined : Number(ms);
+}
+
+const MAX_DATE_MS = 8_640_000_000_000_000n;
+
+/** `strict_date_optional_time` alone, to epoch milliseconds (see parseEsDateMillis). */
+export function parseStrictDateOptionalTimeMillis(text: string): number | undefined {
+  const fields = readFields(text);
+  return fields === undefined ? undefined : toEpochMillis(fields);
+}
+
+function readFields(text: string): Fields | undefined {
+  return readIso8601(text) ?? readSignedYear(text);
 }
 
 const EPOCH_MILLIS = /^(-?)(\d{1,19})(?:\.(\d{0,6}))?$/;
@@ -124,12 +150,13 @@ function readTime(s: string, at: number, date: Fields): Fields | undefined {
   const hour = digitsAt(s, at, 2);
   if (hour === undefined || hour > 23) return undefined;
   let pos = at + 2;
-  const fields: Fields = { ...date, hour };
+  const fields = date;
+  fields.hour = hour;
   const zoneOrEnd = (): Fields | undefined => {
     if (pos === s.length) return fields;
     if (!startsZone(s, pos)) return undefined;
-    const offset = readZone(s.slice(pos));
-    return offset === undefined ? undefined : { ...fields, offset };
+    fields.offset = readZone(s.slice(pos));
+    return fields.offset === undefined ? undefined : fields;
   };
   if (pos === s.length || startsZone(s, pos)) return zoneOrEnd();
   if (s[pos] !== ':') return undefined;
@@ -154,8 +181,8 @@ function readTime(s: string, at: number, date: Fields): Fields | undefined {
 
 /** Iso8601Parser.isZoneId: a sign or an ASCII letter starts a zone. */
 function startsZone(s: string, pos: number): boolean {
-  const c = s[pos] ?? '';
-  return c === '+' || c === '-' || /^[A-Za-z]$/.test(c);
+  const c = s.charCodeAt(pos);
+  return c === 43 || c === 45 || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
 }
 
 /** Iso8601Parser.parseZoneId: the offset east of UTC in seconds, or undefined. */
@@ -231,18 +258,33 @@ function daysFromCivil(year: number, month: number, day: number): number {
   return era * 146_097 + doe - 719_468;
 }
 
-/** Resolves fields to an instant, with Elasticsearch's defaults for the missing ones (STRICT resolver). */
-function toEpochNanos(f: Fields, roundUp: boolean): bigint | undefined {
+/** The day count of a real date (STRICT resolver: no day 0, no 31 February), defaults filled in. */
+function epochDay(f: Fields): number | undefined {
   const month = f.month ?? 1;
   const day = f.day ?? 1;
   if (month < 1 || day < 1) return undefined;
   const daysInMonth = month === 2 && isLeapYear(f.year) ? 29 : MONTH_DAYS[month - 1]!;
-  if (day > daysInMonth) return undefined;
+  return day > daysInMonth ? undefined : daysFromCivil(f.year, month, day);
+}
+
+/** To epoch milliseconds (floored), missing time fields at their start; undefined beyond a Date's range. */
+function toEpochMillis(f: Fields): number | undefined {
+  const days = epochDay(f);
+  if (days === undefined) return undefined;
+  const seconds = (f.hour ?? 0) * 3600 + (f.minute ?? 0) * 60 + (f.second ?? 0) - (f.offset ?? 0);
+  const ms = days * 86_400_000 + seconds * 1000 + Math.floor((f.nano ?? 0) / 1_000_000);
+  return Math.abs(ms) <= 8.64e15 ? ms : undefined;
+}
+
+/** Resolves fields to an instant, with Elasticsearch's defaults for the missing ones (STRICT resolver). */
+function toEpochNanos(f: Fields, roundUp: boolean): bigint | undefined {
+  const days = epochDay(f);
+  if (days === undefined) return undefined;
   const hour = f.hour ?? (roundUp ? 23 : 0);
   const minute = f.minute ?? (roundUp ? 59 : 0);
   const second = f.second ?? (roundUp ? 59 : 0);
   const nano = f.nano ?? (roundUp ? 999_999_999 : 0);
   // In bigint: a 10-digit year's seconds are past 2^53.
-  const seconds = BigInt(daysFromCivil(f.year, month, day)) * 86_400n + BigInt(hour * 3600 + minute * 60 + second - (f.offset ?? 0));
+  const seconds = BigInt(days) * 86_400n + BigInt(hour * 3600 + minute * 60 + second - (f.offset ?? 0));
   return seconds * NANOS_PER_SECOND + BigInt(nano);
 }

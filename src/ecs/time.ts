@@ -4,22 +4,12 @@
  * millisecond resolution, extra fractional digits dropped (Instant.toEpochMilli floors: Defend's
  * `…07.4417920Z` is stored as `.441`), any UTC offset, and epoch milliseconds as a number or a string.
  */
-import { parseEsDate, parseStrictDateOptionalTime } from './es-date.js';
+import { parseEsDateMillis, parseStrictDateOptionalTimeMillis } from './es-date.js';
 import { fieldVisitor } from './fields.js';
-
-/** The instants a JavaScript Date can hold: ±8.64e15 ms. */
-const MAX_DATE_MS = 8_640_000_000_000_000n;
-
-function toMillis(nanos: bigint): number | undefined {
-  // Floor division, as Instant.toEpochMilli does for instants before 1970.
-  const ms = nanos >= 0n ? nanos / 1_000_000n : -((-nanos + 999_999n) / 1_000_000n);
-  return ms > MAX_DATE_MS || ms < -MAX_DATE_MS ? undefined : Number(ms);
-}
 
 /** Parses a `strict_date_optional_time` string to epoch milliseconds (UTC when no offset), or undefined. */
 export function parseIsoTime(text: string): number | undefined {
-  const d = parseStrictDateOptionalTime(text);
-  return d === undefined ? undefined : toMillis(d.nanos);
+  return parseStrictDateOptionalTimeMillis(text);
 }
 
 /**
@@ -33,8 +23,7 @@ export function parseEventTime(value: unknown): number | undefined {
     return Math.abs(ms) <= 8.64e15 ? ms : undefined;
   }
   if (typeof value !== 'string') return undefined;
-  const d = parseEsDate(value);
-  return d === undefined ? undefined : toMillis(d.nanos);
+  return parseEsDateMillis(value);
 }
 
 /** UTC ISO-8601 with milliseconds, the form every time in the output takes. */

@@ -7,7 +7,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseEpochMillis, parseEsDate } from '../../src/ecs/es-date.js';
+import { parseEpochMillis, parseEsDate, parseEsDateMillis } from '../../src/ecs/es-date.js';
 import { parseEventTime, parseIsoTime } from '../../src/ecs/time.js';
 
 /** Expected instants as ISO text (milliseconds and below written out as a nanosecond suffix when needed). */
@@ -70,6 +70,10 @@ const TABLE: Array<[string, bigint | undefined, string]> = [
 describe('parseEsDate reads strict_date_optional_time||epoch_millis as Elasticsearch does', () => {
   it.each(TABLE)('%s', (text, expected) => {
     expect(parseEsDate(text)?.nanos).toBe(expected);
+    // The millisecond reading (event times) is the same instant, floored as Instant.toEpochMilli does.
+    const floorMs = expected === undefined ? undefined : expected >= 0n ? expected / 1_000_000n : -((-expected + 999_999n) / 1_000_000n);
+    const inDateRange = floorMs !== undefined && floorMs <= 8_640_000_000_000_000n && floorMs >= -8_640_000_000_000_000n;
+    expect(parseEsDateMillis(text)).toBe(inDateRange ? Number(floorMs) : undefined);
   });
 
   it('rounds a range bound up the way JavaDateFormatter.defaultRoundUp does', () => {
