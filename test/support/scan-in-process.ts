@@ -4,11 +4,11 @@
  * (rule, compiled query, prefilter, index scope, io reader, scanner), minus option parsing and
  * output formatting, which the CLI tests still exercise through the built binary.
  */
-import { compileKql } from '../../src/kql/compile.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
 import { parseKql } from '../../src/kql/parse.js';
 import { Accounting } from '../../src/io/accounting.js';
-import { scanInputs } from '../../src/io/scan-inputs.js';
+import { readInputs } from '../../src/io/read-events.js';
+import { createScanJob } from '../../src/engine/read-job.js';
 import { createScanner, type ScanOptions, type ScanResult } from '../../src/engine/scan.js';
 import { BUILTIN_RULE } from '../../src/rule/builtin.js';
 import type { Rule } from '../../src/rule/schema.js';
@@ -33,11 +33,8 @@ export async function scanInProcess(
   if (engine.ruleUuid === undefined && rule.id !== undefined) engine.ruleUuid = rule.id;
   const scanner = createScanner(rule, engine);
   const acct = new Accounting({ strict: false });
-  const input = scanInputs(
-    files,
-    { query: ast, predicate: compileKql(ast), indexPatterns: rule.index, prefilter: derivePrefilter(ast), strict: false, threads, parallelMinBytes: Number.MAX_SAFE_INTEGER },
-    acct,
-  );
+  const { job } = createScanJob({ query: ast, prefilter: derivePrefilter(ast), indexPatterns: rule.index });
+  const input = readInputs(files, job, acct, { threads });
   let events = 0;
   let matched = 0;
   for await (const batch of input.batches) {
