@@ -166,11 +166,12 @@ describe('rules from files', () => {
   const V210_RULE_ID = '2d8043ed-5bda-4caf-801c-c1feb7410504';
 
   it.each([
-    [`${V210_RULE_ID}_210.json`, {}],
-    ['discovery_kernel_module_enumeration.toml', {}],
-    ['kibana_export_two_rules.ndjson', { ruleId: V210_RULE_ID }],
+    // The package JSON is the built-in rule's own file (src/rule/builtin); the others are fixtures.
+    [join(ROOT, `src/rule/builtin/${V210_RULE_ID}_210.json`), {}],
+    [join(RULES, 'discovery_kernel_module_enumeration.toml'), {}],
+    [join(RULES, 'kibana_export_two_rules.ndjson'), { ruleId: V210_RULE_ID }],
   ])('%s gives the built-in rule’s alerts', async (file, pick) => {
-    const rule = await loadRuleFile(join(RULES, file), pick);
+    const rule = await loadRuleFile(file, pick);
     // A Kibana export carries its own saved-object id (which alert ids hash); pin the built-in's to compare.
     const [r, base] = await Promise.all([scanInProcess([DEMO], { rule, ruleUuid: V210_RULE_ID }), demo()]);
     const ids = (alerts: AlertDocument[]) => alerts.map((a) => [a['kibana.alert.uuid'], a['kibana.alert.new_terms'], a['kibana.alert.ancestors']]);
