@@ -75,7 +75,7 @@ describe('compare is exact per version', () => {
               name: e.proc[0],
               args: e.proc[1],
               executable: e.exe,
-              command_line: (e.proc[1] as string[]).join(' '),
+              command_line: (e.proc[1] as readonly string[]).join(' '),
               parent: { name: e.parent[0], executable: e.parent[1], user: { id: e.parentUser }, command_line: e.parent[1] },
             },
           };
