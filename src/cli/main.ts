@@ -141,6 +141,7 @@ function buildProgram(): Command {
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
     .option('--matches-only', 'only show events that match', false)
+    .option('--all-versions', 'per event: which versions of the built-in rule match it, and why not for the others', false)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--strict', 'stop at the first malformed line (exit 2)', false)

@@ -103,6 +103,17 @@ function evidenceText(node: KueryNode, source: unknown): string {
     .join(', ');
 }
 
+/**
+ * The exclusion (one alternative of a top-level `not`) that drops `source` although every positive
+ * clause of `ast` holds, with the event's values of its fields; undefined when none does.
+ */
+export function firingExclusion(ast: KueryNode, source: unknown): { clause: string; evidence: string } | undefined {
+  const c = clausesOf(ast);
+  if (!c.clauses.every((x) => x.test(source))) return undefined;
+  const hit = c.exclusions.find((x) => x.test(source));
+  return hit ? { clause: toKqlText(hit.node), evidence: evidenceText(hit.node, source) } : undefined;
+}
+
 const short = (kql: string, max = 100): string => (kql.length > max ? `${kql.slice(0, max - 1)}…` : kql);
 
 function historyMs(rule: Rule): number | undefined {

@@ -47,3 +47,19 @@ describe('compare', () => {
     expect(one.stderr).toContain('at least two versions');
   });
 });
+
+describe('explain --all-versions', () => {
+  it('prints per event the versions that match and why not for the others', async () => {
+    const r = await runCli(['explain', '--all-versions', '--matches-only', '--no-color', UPGRADE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${UPGRADE}:11`);
+    expect(r.stdout).toContain('  matches: v206–v210');
+    expect(r.stdout).toContain('  v211–v215: excluded by process.parent.name:newrelic-infra (process.parent.name = "newrelic-infra")');
+  });
+
+  it('refuses --all-versions with --rule-version', async () => {
+    const r = await runCli(['explain', '--all-versions', '--rule-version', '210', UPGRADE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--all-versions');
+  });
+});
