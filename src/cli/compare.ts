@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
-import { createComparer, unionIndexPatterns, unionQuery, type CompareOptions, type CompareResult, type Comparer, type VersionUnderTest } from '../engine/compare.js';
+import { createComparer, identityAlert, unionIndexPatterns, unionQuery, type CompareOptions, type CompareResult, type Comparer, type VersionUnderTest } from '../engine/compare.js';
 import { ScanConfigError } from '../engine/scan.js';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
@@ -104,7 +104,8 @@ export async function runCompare(inputs: string[], raw: Record<string, unknown>)
   const opts = parseOptions(compareOptionsSchema, raw);
   const versions = loadVersions(chooseVersions(opts.versions, opts.all));
   requireInput(inputs, 'compare');
-  const cmpOpts: CompareOptions = { space: opts.space };
+  // The CLI reports events, not alert documents: each version builds only its alerts' identities.
+  const cmpOpts: CompareOptions = { space: opts.space, alertDocument: identityAlert };
   if (opts.ruleUuid !== undefined) cmpOpts.ruleUuid = opts.ruleUuid;
   if (opts.start !== undefined) cmpOpts.start = opts.start;
   if (opts.end !== undefined) cmpOpts.end = opts.end;

@@ -126,9 +126,57 @@ function historyMs(rule: Rule): number | undefined {
   }
 }
 
+/** Per record, its time under each distinct time-field setting (parsing dates is most of the cost). */
+const timeCache = new WeakMap<EventRecord, Map<string, number | undefined>>();
+
 function timeUnder(rule: Rule, r: EventRecord): number | undefined {
-  const t = eventTimeOf(r.event.source, timestampFieldsOf(rule));
-  return t.ok ? t.ms : undefined;
+  const fields = timestampFieldsOf(rule);
+  const key = `${fields.primary}\u0000${fields.secondary ?? ''}`;
+  let m = timeCache.get(r);
+  if (!m) {
+    m = new Map();
+    timeCache.set(r, m);
+  }
+  if (m.has(key)) return m.get(key);
+  const t = eventTimeOf(r.event.source, fields);
+  const ms = t.ok ? t.ms : undefined;
+  m.set(key, ms);
+  return ms;
+}
+
+interface Occurrence {
+  rec: EventRecord;
+  time: number;
+}
+
+/** Per version position, its matched events by combination key, in (time, input order). */
+const occurrenceCache = new WeakMap<ReasonContext, Map<number, Map<string, Occurrence[]>>>();
+
+function occurrencesOf(ctx: ReasonContext, k: number): Map<string, Occurrence[]> {
+  let perVersion = occurrenceCache.get(ctx);
+  if (!perVersion) {
+    perVersion = new Map();
+    occurrenceCache.set(ctx, perVersion);
+  }
+  let byCombo = perVersion.get(k);
+  if (byCombo) return byCombo;
+  byCombo = new Map();
+  const rule = ctx.versions[k]!.rule;
+  const fields = rule.new_terms_fields ?? [];
+  for (const rec of ctx.records) {
+    if (!rec.inIndex[k] || !rec.matched[k]) continue;
+    const time = timeUnder(rule, rec);
+    if (time === undefined) continue;
+    for (const c of combinationsOf(rec.event.source, fields)) {
+      const key = JSON.stringify(c);
+      const list = byCombo.get(key);
+      if (list) list.push({ rec, time });
+      else byCombo.set(key, [{ rec, time }]);
+    }
+  }
+  for (const list of byCombo.values()) list.sort((a, b) => a.time - b.time || a.rec.seq - b.rec.seq);
+  perVersion.set(k, byCombo);
+  return byCombo;
 }
 
 function duration(ms: number): string {
@@ -141,21 +189,22 @@ function duration(ms: number): string {
 }
 
 /**
- * The latest occurrence of `values` under `fields` before `r` (by time, then input order) among the
- * events version `k` matched, within `reach` ms; undefined when there is none.
+ * The latest occurrence of `values` (a combination of version `k`'s new-terms fields) before `r` (by
+ * time, then input order) among the events version `k` matched, within `reach` ms; undefined if none.
  */
-function earlierOccurrence(ctx: ReasonContext, k: number, fields: readonly string[], values: readonly string[], r: EventRecord, t: number, reach: number): { rec: EventRecord; time: number } | undefined {
-  const rule = ctx.versions[k]!.rule;
-  const key = JSON.stringify(values);
-  let best: { rec: EventRecord; time: number } | undefined;
-  for (const o of ctx.records) {
-    if (o === r || !o.inIndex[k] || !o.matched[k]) continue;
-    const ot = timeUnder(rule, o);
-    if (ot === undefined || ot > t || (ot === t && o.seq > r.seq) || t - ot > reach) continue;
-    if (!combinationsOf(o.event.source, fields).some((c) => JSON.stringify(c) === key)) continue;
-    if (best === undefined || ot > best.time || (ot === best.time && o.seq > best.rec.seq)) best = { rec: o, time: ot };
+function earlierOccurrence(ctx: ReasonContext, k: number, values: readonly string[], r: EventRecord, t: number, reach: number): Occurrence | undefined {
+  const list = occurrencesOf(ctx, k).get(JSON.stringify(values)) ?? [];
+  // Binary search for the first occurrence not before (t, r.seq).
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const o = list[mid]!;
+    if (o.time < t || (o.time === t && o.rec.seq < r.seq)) lo = mid + 1;
+    else hi = mid;
   }
-  return best;
+  const prev = lo > 0 ? list[lo - 1] : undefined;
+  return prev !== undefined && t - prev.time <= reach ? prev : undefined;
 }
 
 const where = (r: EventRecord): string => `${r.event.origin.file}:${r.event.origin.line}`;
@@ -219,7 +268,7 @@ function explainSilence(ctx: ReasonContext, r: EventRecord, silent: number, loud
     }
     const hist = historyMs(S.rule) ?? Number.POSITIVE_INFINITY;
     for (const values of combos) {
-      const seen = earlierOccurrence(ctx, silent, fields, values, r, t, hist);
+      const seen = earlierOccurrence(ctx, silent, values, r, t, hist);
       if (!seen) continue;
       const pair = `${fields.length > 1 ? 'pair' : 'value'} (${fields.join(', ')}) = ${shown(values)}`;
       const ago = duration(t - seen.time);

@@ -21,7 +21,8 @@ import { compileKql, type EventPredicate } from '../kql/compile.js';
 import { compileIndexFilter, type IndexFilter } from '../rule/index-patterns.js';
 import type { Rule } from '../rule/schema.js';
 import { eventIdentity } from './alert-id.js';
-import type { AlertDocument } from './alert.js';
+import type { AlertContext, AlertDocument, AlertInput } from './alert.js';
+import { formatTime } from '../ecs/time.js';
 import { explainDifference, type DifferenceReason } from './compare-reasons.js';
 import { createScanner, type ScanOptions, type ScanResult, type Scanner } from './scan.js';
 
@@ -33,6 +34,22 @@ export interface VersionUnderTest {
 
 /** What every version shares: the schedule overrides a user gives, the space, the clock. */
 export type CompareOptions = Omit<ScanOptions, 'mode' | 'state' | 'interval' | 'from' | 'historyWindowStart' | 'maxSignals'>;
+
+/**
+ * The fields of an alert that say which alert it is (run, id, source event, new terms), for a
+ * comparer that reports events rather than documents: `compare --all` creates thousands of alerts,
+ * and the full document (the whole source plus some 60 rule fields) was most of their cost.
+ */
+export function identityAlert(ctx: AlertContext, input: AlertInput): AlertDocument {
+  const doc: AlertDocument = {
+    '@timestamp': formatTime(input.runTime),
+    'kibana.alert.uuid': input.alertUuid,
+    'kibana.alert.rule.uuid': ctx.ruleUuid,
+    'kibana.alert.ancestors': [{ id: input.identity.id, type: 'event', index: input.identity.index, depth: 0 }],
+  };
+  if (ctx.mode === 'new_terms' && input.newTerms) doc['kibana.alert.new_terms'] = [...input.newTerms];
+  return doc;
+}
 
 /** One event the versions disagree on, kept by the comparer (the event's source is the reader's object). */
 export interface EventRecord {

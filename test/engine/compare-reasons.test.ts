@@ -3,7 +3,10 @@
  * of difference; the reasons must name the rule change behind each one.
  */
 import { describe, expect, it } from 'vitest';
-import type { AlertDifference } from '../../src/engine/compare.js';
+import { createComparer, identityAlert, type AlertDifference } from '../../src/engine/compare.js';
+import { compareInputs } from '../../src/cli/compare.js';
+import { Accounting } from '../../src/io/accounting.js';
+import { NOW } from './compare-support.js';
 import { compareAll, loadVersions, scanVersion } from './compare-support.js';
 
 const UPGRADE = new URL('../../fixtures/upgrade/events.ndjson', import.meta.url).pathname;
@@ -51,6 +54,20 @@ describe('compare reasons on the upgrade fixture (v210 → v215)', async () => {
     expect(w.terms).toMatchObject({ values: ['/usr/sbin/depmod', '/usr/bin/dash'], seenLine: 4 });
     expect(w.text).toContain("v215's now-5d history does not reach back to it");
     expect(gained.get(40)).toMatchObject({ kind: 'no-terms', version: 210 });
+  });
+
+  it('with identity-only alert documents (what the CLI builds) finds the same alerts, runs and differences', async () => {
+    const lean = await compareInputs([UPGRADE], versions, createComparer(versions, { now: NOW, alertDocument: identityAlert }), new Accounting({ strict: false }), {
+      prefilter: true,
+      strict: false,
+      threads: 1,
+      parallelMinBytes: Number.MAX_SAFE_INTEGER,
+    });
+    const keys = ['@timestamp', 'kibana.alert.uuid', 'kibana.alert.rule.uuid', 'kibana.alert.ancestors', 'kibana.alert.new_terms'] as const;
+    const pick = (a: Record<string, unknown>) => Object.fromEntries(keys.map((k) => [k, a[k]]));
+    for (const k of [0, 1]) expect(lean.versions[k]!.result.alerts.map(pick)).toEqual(result.versions[k]!.result.alerts.map(pick));
+    expect(lean.pairs[0]!.lost.map((d) => d.reason)).toEqual(pair.lost.map((d) => d.reason));
+    expect(lean.pairs[0]!.gained.map((d) => d.reason)).toEqual(pair.gained.map((d) => d.reason));
   });
 
   it('finds nothing else: two gained, seven lost', () => {
