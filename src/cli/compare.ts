@@ -66,6 +66,8 @@ export interface CompareReadOptions {
   threads: InputScanOptions['threads'];
   parallelMinBytes: number;
   onProgress?: InputScanOptions['onProgress'];
+  /** After each batch: events decoded so far and events some version's query matched. */
+  onBatch?: (events: number, matches: number) => void;
 }
 
 /**
@@ -96,7 +98,14 @@ export async function compareInputs(
     },
     acct,
   );
-  for await (const batch of input.batches) for (const ev of batch.matches) comparer.add(ev);
+  let events = 0;
+  let matches = 0;
+  for await (const batch of input.batches) {
+    for (const ev of batch.matches) comparer.add(ev);
+    events += batch.events;
+    matches += batch.matches.length;
+    opts.onBatch?.(events, matches);
+  }
   return comparer.finish();
 }
 
@@ -124,13 +133,17 @@ export async function runCompare(inputs: string[], raw: Record<string, unknown>)
   const acct = new Accounting({ strict: opts.strict });
   const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env: process.env });
   guardStream(process.stderr);
+  let bytes: { bytesDone: number; bytesTotal?: number } = { bytesDone: 0 };
   let result;
   try {
     result = await compareInputs(inputs, versions, comparer, acct, {
       prefilter: opts.prefilter,
       strict: opts.strict,
       ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
-      onProgress: (p) => progress.update({ ...p, events: 0, matches: 0 }),
+      onProgress: (p) => {
+        bytes = p;
+      },
+      onBatch: (events, matches) => progress.update({ ...bytes, events, matches }),
     });
   } catch (e) {
     if (e instanceof InputError) throw new UserFacingError(e.message);
