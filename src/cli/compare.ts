@@ -10,8 +10,8 @@ import { createComparer, identityAlert, unionIndexPatterns, unionQuery, type Com
 import { ScanConfigError } from '../engine/scan.js';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
-import { scanInputs, type InputScanOptions } from '../io/scan-inputs.js';
-import { compileKql } from '../kql/compile.js';
+import { readInputs, type ReadInputsOptions } from '../io/read-events.js';
+import { createScanJob } from '../engine/read-job.js';
 import { derivePrefilter } from '../kql/prefilter.js';
 import { createChalk } from '../output/color.js';
 import { compareToJson, differenceRecord, renderComparePretty } from '../output/compare.js';
@@ -63,9 +63,9 @@ export function loadVersions(numbers: readonly number[]): VersionUnderTest[] {
 export interface CompareReadOptions {
   prefilter: boolean;
   strict: boolean;
-  threads: InputScanOptions['threads'];
+  threads: ReadInputsOptions['threads'];
   parallelMinBytes: number;
-  onProgress?: InputScanOptions['onProgress'];
+  onProgress?: ReadInputsOptions['onProgress'];
   /** After each batch: events decoded so far and events some version's query matched. */
   onBatch?: (events: number, matches: number) => void;
 }
@@ -83,21 +83,18 @@ export async function compareInputs(
   opts: CompareReadOptions,
 ): Promise<CompareResult> {
   const query = unionQuery(versions);
-  const input = scanInputs(
-    inputs,
-    {
-      query,
-      predicate: compileKql(query),
-      indexPatterns: unionIndexPatterns(versions),
-      // --strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-      prefilter: opts.prefilter && !opts.strict ? derivePrefilter(query) : null,
-      strict: opts.strict,
-      threads: opts.threads,
-      parallelMinBytes: opts.parallelMinBytes,
-      ...(opts.onProgress && { onProgress: opts.onProgress }),
-    },
-    acct,
-  );
+  if (opts.strict) acct.strict = true;
+  const scanJob = createScanJob({
+    query,
+    // --strict parses every line, so nothing a prefilter passes over can hide a malformed one.
+    prefilter: opts.prefilter && !opts.strict ? derivePrefilter(query) : null,
+    indexPatterns: unionIndexPatterns(versions),
+  });
+  const input = readInputs(inputs, scanJob.job, acct, {
+    threads: opts.threads,
+    parallelMinBytes: opts.parallelMinBytes,
+    ...(opts.onProgress && { onProgress: opts.onProgress }),
+  });
   let events = 0;
   let matches = 0;
   for await (const batch of input.batches) {

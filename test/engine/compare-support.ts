@@ -7,12 +7,12 @@ import { compareInputs, loadVersions } from '../../src/cli/compare.js';
 import { createComparer, type CompareResult, type VersionUnderTest } from '../../src/engine/compare.js';
 import { createScanner, type ScanResult } from '../../src/engine/scan.js';
 import { Accounting } from '../../src/io/accounting.js';
-import { scanInputs } from '../../src/io/scan-inputs.js';
-import { compileKql } from '../../src/kql/compile.js';
+import { readInputs } from '../../src/io/read-events.js';
+import { createScanJob } from '../../src/engine/read-job.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
 
 export const NOW = new Date('2026-12-01T00:00:00Z');
-const READ = { strict: false, threads: 1, parallelMinBytes: Number.MAX_SAFE_INTEGER } as const;
+const READ = { threads: 1, parallelMinBytes: Number.MAX_SAFE_INTEGER } as const;
 
 /**
  * `prefilter: false` reads like `--no-prefilter` (same answer by the prefilter's own tests; on tiny
@@ -20,18 +20,15 @@ const READ = { strict: false, threads: 1, parallelMinBytes: Number.MAX_SAFE_INTE
  */
 export async function scanVersion(inputs: string[], v: VersionUnderTest, prefilter = true): Promise<ScanResult> {
   const scanner = createScanner(v.rule, { mode: v.rule.type, now: NOW });
-  const input = scanInputs(
-    inputs,
-    { query: v.ast, predicate: compileKql(v.ast), indexPatterns: v.rule.index, prefilter: prefilter ? derivePrefilter(v.ast) : null, ...READ },
-    new Accounting({ strict: false }),
-  );
+  const job = createScanJob({ query: v.ast, prefilter: prefilter ? derivePrefilter(v.ast) : null, indexPatterns: v.rule.index }).job;
+  const input = readInputs(inputs, job, new Accounting({ strict: false }), READ);
   for await (const b of input.batches) for (const ev of b.matches) scanner.add(ev);
   return scanner.finish();
 }
 
 export async function compareAll(inputs: string[], versions: readonly VersionUnderTest[]): Promise<CompareResult> {
   const cmp = createComparer(versions, { now: NOW });
-  return compareInputs(inputs, versions, cmp, new Accounting({ strict: false }), { prefilter: true, ...READ });
+  return compareInputs(inputs, versions, cmp, new Accounting({ strict: false }), { prefilter: true, strict: false, ...READ });
 }
 
 export { loadVersions };
