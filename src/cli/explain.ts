@@ -28,11 +28,17 @@ const explainOptionsSchema = z.object({
   matchesOnly: z.boolean().default(false),
   color: z.boolean().optional(),
   strict: z.boolean().default(false),
+  allVersions: z.boolean().default(false),
 });
 
 export async function runExplain(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(explainOptionsSchema, raw);
   requireInput(inputs, 'explain');
+  if (opts.allVersions) {
+    if (opts.rule !== undefined || opts.ruleVersion !== undefined) throw new UserFacingError('--all-versions explains every version of the built-in rule: it cannot be combined with --rule or --rule-version');
+    const { runExplainAllVersions } = await import('./explain-versions.js');
+    return runExplainAllVersions(inputs, opts);
+  }
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const inScope = compileIndexFilter(active.rule.index);
   const counter = new ClauseCounter(active.ast);

@@ -86,6 +86,31 @@ function buildProgram(): Command {
       process.exitCode = await runReport(inputs, opts);
     });
 
+  program
+    .command('compare')
+    .description('what upgrading the rule changes on your events: per version matches and alerts, then the alerts gained and lost between consecutive versions, with reasons')
+    .argument('[inputs...]', 'NDJSON files or directories; stdin when none')
+    .option('--versions <list>', 'comma-separated versions, e.g. 210,215 (default: 210 and the newest)')
+    .option('--all', 'every version that can be evaluated (1–7, 100–103, 204–215)', false)
+    .addOption(new Option('-f, --format <format>', 'pretty (default on a terminal), ndjson (one record per difference; default when piped), json'))
+    .option('--start <iso>', 'first scheduled run, for every version; default: each version from its own matches')
+    .option('--end <iso>', 'last scheduled run, for every version; default: from the data')
+    .option('--runs <file>', 'explicit run times, one ISO time per line, for every version')
+    .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (alert ids depend on it)")
+    .option('--space <id>', 'Kibana space id', 'default')
+    .option('--strict', 'stop at the first malformed input line (exit 2)', false)
+    .option('--no-prefilter', 'parse every line (no raw-bytes literal prefilter)')
+    .option('--exit-zero', 'exit 0 even when the versions disagree', false)
+    .option('-q, --quiet', 'no progress, no counts or warnings on stderr', false)
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .option('--threads <n>', 'worker threads over byte ranges of plain files (as for scan)')
+    .addHelpText('after', '\nExit codes: 0 the versions alert on the same events, 1 they disagree, 2 usage, rule or input error.')
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      const { runCompare } = await import('./compare.js');
+      process.exitCode = await runCompare(inputs, opts);
+    });
+
   const kql = program.command('kql').description('KQL tools: parse a query, or filter events by one');
   kql
     .command('parse')
@@ -116,6 +141,7 @@ function buildProgram(): Command {
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
     .option('--matches-only', 'only show events that match', false)
+    .option('--all-versions', 'per event: which versions of the built-in rule match it, and why not for the others', false)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--strict', 'stop at the first malformed line (exit 2)', false)

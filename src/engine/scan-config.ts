@@ -6,7 +6,7 @@
  */
 import { formatTime, timestampFieldsOf, type TimestampFields } from '../ecs/time.js';
 import type { Rule } from '../rule/schema.js';
-import type { AlertMode } from './alert.js';
+import { buildAlertDocument, type AlertContext, type AlertDocument, type AlertInput, type AlertMode } from './alert.js';
 import {
   DateMathError,
   fixedOffset,
@@ -48,7 +48,14 @@ export interface ScanOptions {
   now?: Date;
   /** Sees every tuple's decision and the schedule (the per-event fate module listens here: fate.ts). */
   observer?: ScanObserver;
+  /**
+   * Builds each created alert; default the full Kibana document (buildAlertDocument). `compare`
+   * passes a builder of the identity fields only, since it reports events, not documents.
+   */
+  alertDocument?: AlertBuilder;
 }
+
+export type AlertBuilder = (ctx: AlertContext, input: AlertInput) => AlertDocument;
 
 /** Configuration problems: bad date math, interval, max_signals, runs or state for another rule. */
 export class ScanConfigError extends Error {
@@ -90,6 +97,8 @@ export interface ScanConfig {
   /** Events of one combination closer than this fall in one cluster (see new-terms.ts). */
   mergeGap: number;
   timestampFields: TimestampFields;
+  /** Builds each created alert (ScanOptions.alertDocument, default buildAlertDocument). */
+  buildAlert: AlertBuilder;
 }
 
 function withOverrides(base: Rule, opts: ScanOptions): Rule {
@@ -178,5 +187,6 @@ export function resolveScanConfig(baseRule: Rule, opts: ScanOptions): ScanConfig
     windowLength: fixed ? toOffset - fromOffset : 0,
     mergeGap: fixed && historyOffset !== undefined ? Math.max(0, fromOffset - toOffset - historyOffset) : 0,
     timestampFields: timestampFieldsOf(rule),
+    buildAlert: opts.alertDocument ?? buildAlertDocument,
   };
 }

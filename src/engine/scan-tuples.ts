@@ -11,7 +11,7 @@
  */
 import { createHash } from 'node:crypto';
 import { formatTime } from '../ecs/time.js';
-import { buildAlertDocument, executionUuid, type AlertContext, type AlertDocument } from './alert.js';
+import { executionUuid, type AlertContext, type AlertDocument } from './alert.js';
 import { eventIdentity, newTermsAlertId, queryAlertId, type EventIdentity } from './alert-id.js';
 import { evalDateMath } from './datemath.js';
 import { compareTerms, newTermsCandidates, type NewTermsCandidate, type TupleCandidates } from './new-terms.js';
@@ -85,7 +85,7 @@ class AlertWriter {
   create(tuple: Tuple, id: string, candidate: { event: StoredEvent; time: number }, newTerms?: string[]): void {
     this.emittedTimes.set(id, candidate.time);
     this.alerts.push(
-      buildAlertDocument(this.ctx, {
+      this.cfg.buildAlert(this.ctx, {
         source: candidate.event.source,
         identity: this.identityOf(candidate.event),
         alertUuid: id,

@@ -134,6 +134,37 @@ def excluded: ["mkinitramfs","cryptroot","framebuffer","dracut","jem","thin-prov
   and ($e.process.parent.name as $p | [excluded[] as $x | $p | has($x)] | any | not))
 | 1`;
 
+/** The kuery versions `compare --all` evaluates (src/rule/versions). */
+const ALL_VERSIONS = 23;
+
+interface Paired {
+  a: string;
+  b: string;
+  /** Per pair: b's time over a's, wall and CPU. */
+  wall: number[];
+  cpu: number[];
+  failed?: string;
+}
+
+/**
+ * A/B in alternation (a, b, a, b, …) so that load on the shared machine hits both alike; the figure
+ * is the median of the per-pair ratios, steadier than a ratio of medians when the load drifts.
+ */
+function pairedRatio(a: string, cmdA: string, b: string, cmdB: string, runs: number): Paired {
+  const out: Paired = { a, b, wall: [], cpu: [] };
+  for (let i = 0; i < runs; i++) {
+    const x = runOnce(cmdA);
+    const y = runOnce(cmdB);
+    if (x.status === null || ![0, 1].includes(x.status) || y.status === null || ![0, 1].includes(y.status)) {
+      out.failed = `exit ${x.status}/${y.status}: ${(y.stderr || x.stderr).trim().split('\n').pop()?.slice(0, 80)}`;
+      return out;
+    }
+    out.wall.push(y.seconds / x.seconds);
+    out.cpu.push(y.cpu / x.cpu);
+  }
+  return out;
+}
+
 function which(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
 }
@@ -184,6 +215,13 @@ async function main(): Promise<void> {
   const reportHtml = join(BENCH_DIR, 'report.html');
   const reportResult = (_o: string, e: string) => /^report \S+ \(([^)]*)\): (.*)$/m.exec(e)?.slice(1).join(': ') ?? '?';
   rows.push(measure('report -o report.html (new_terms)', `${cli} report ${corpus} -o ${reportHtml} --exit-zero`, r, reportResult));
+  const comparePair = pairedRatio(
+    'scan --threads 1 (v210)',
+    `${cli} scan ${corpus} --format ndjson --quiet --threads 1 > /dev/null`,
+    `compare --all --threads 1 (${ALL_VERSIONS} versions)`,
+    `${cli} compare --all ${corpus} --format ndjson --quiet --threads 1 > /dev/null`,
+    r,
+  );
   rows.push(measure('stage: node start-up (bundle)', `node ${stagesJs} noop`, r, () => '-'));
   rows.push(measure('stage: read 1 MiB', `node ${stagesJs} read ${corpus}`, r, () => '-'));
   rows.push(measure('stage: prefilter only', `node ${stagesJs} prefilter ${corpus}`, r, stageResult));
@@ -269,6 +307,12 @@ async function main(): Promise<void> {
   }
   lines.push('');
   lines.push(ttiLine, '');
+  lines.push(
+    comparePair.failed !== undefined
+      ? `Paired ${comparePair.b} vs ${comparePair.a}: failed (${comparePair.failed})`
+      : `Paired ${comparePair.b} vs ${comparePair.a}, ${comparePair.wall.length} alternating pairs: median ratio ${fmt(median(comparePair.wall))}× wall, ${fmt(median(comparePair.cpu))}× CPU (per pair wall ${comparePair.wall.map((x) => x.toFixed(2)).join(' ')}; budget 2×)`,
+  );
+  lines.push('');
   lines.push(`Evaluation cost of the rule query on pre-parsed events (in-process, median of 5 timed passes over up to 20,000 events): ${evalLine}`);
   if (rssRows.length > 0) {
     lines.push('', `| peak RSS | 1× (${mb.toFixed(0)} MB) MB | ${flags.rssScale}× MB | ${flags.rssScale}× s |`, '|---|---:|---:|---:|', ...rssRows);

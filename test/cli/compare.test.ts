@@ -1,0 +1,65 @@
+/** `compare` as a user runs it: formats, exit codes as a CI gate, refusals. Semantics are tested in-process (test/engine/compare*.test.ts). */
+import { describe, expect, it } from 'vitest';
+import { once, parseNdjson, runCli, STACK_FRAME } from './run-cli.js';
+
+const UPGRADE = 'fixtures/upgrade/events.ndjson';
+
+describe('compare', () => {
+  const pretty = once(() => runCli(['compare', '--versions', '210,215', '--format', 'pretty', '--no-color', UPGRADE]));
+
+  it('prints per version matches and alerts, then each difference with its reason, and exits 1', async () => {
+    const r = await pretty();
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^v210 +new_terms +12 +9$/m);
+    expect(r.stdout).toMatch(/^v215 +new_terms +6 +4$/m);
+    expect(r.stdout).toContain('v210 → v215: 2 alerts gained, 7 lost');
+    expect(r.stdout).toContain('exclusion now fires: process.parent.name:newrelic-infra');
+    expect(r.stdout).toContain('index pattern no longer covers the event');
+    expect(r.stdout).toContain("v215's now-5d history does not reach back to it");
+    expect(r.stderr).not.toMatch(STACK_FRAME);
+  });
+
+  it('writes one NDJSON record per difference', async () => {
+    const r = await runCli(['compare', '--versions', '210,215', '--format', 'ndjson', '--quiet', UPGRADE]);
+    expect(r.code).toBe(1);
+    const recs = parseNdjson(r.stdout);
+    expect(recs).toHaveLength(9);
+    expect(recs.filter((x) => x.change === 'gained')).toHaveLength(2);
+    expect(recs[0]).toMatchObject({ from: 210, to: 215, change: 'lost', event: { file: UPGRADE, line: 8 }, reason: { kind: 'new-terms' } });
+    expect(r.stderr).toBe('');
+  });
+
+  it('exits 0 when the versions agree (v211 and v212 are the same rule)', async () => {
+    const r = await runCli(['compare', '--versions', '211,212', '--format', 'json', UPGRADE]);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as { agree: boolean; pairs: Array<{ gained: unknown[]; lost: unknown[] }> };
+    expect(j.agree).toBe(true);
+    expect(j.pairs[0]).toMatchObject({ gained: [], lost: [] });
+  });
+
+  it('refuses the EQL version and unknown versions with a usage error', async () => {
+    const eql = await runCli(['compare', '--versions', '103,104', UPGRADE]);
+    expect(eql.code).toBe(2);
+    expect(eql.stderr).toContain('--versions 104');
+    expect(eql.stderr).toContain('EQL');
+    const one = await runCli(['compare', '--versions', '210', UPGRADE]);
+    expect(one.code).toBe(2);
+    expect(one.stderr).toContain('at least two versions');
+  });
+});
+
+describe('explain --all-versions', () => {
+  it('prints per event the versions that match and why not for the others', async () => {
+    const r = await runCli(['explain', '--all-versions', '--matches-only', '--no-color', UPGRADE]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${UPGRADE}:11`);
+    expect(r.stdout).toContain('  matches: v206–v210');
+    expect(r.stdout).toContain('  v211–v215: excluded by process.parent.name:newrelic-infra (process.parent.name = "newrelic-infra")');
+  });
+
+  it('refuses --all-versions with --rule-version', async () => {
+    const r = await runCli(['explain', '--all-versions', '--rule-version', '210', UPGRADE]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--all-versions');
+  });
+});
