@@ -1,0 +1,208 @@
+/**
+ * The host side of the WebAssembly SIMD search (assembly/teddy.ts): chooses each literal's anchor
+ * and bucket, lays the nibble tables and the literals out in the module's memory, and runs the scan
+ * over bytes that are already in that memory (the arena) or, for any other buffer, over copies of
+ * it in arena-sized windows that overlap by one literal's length.
+ */
+import { TEDDY_WASM_BASE64 } from './kernel-bytes.js';
+import type { LiteralMatches, LiteralSearch } from './types.js';
+
+// The kernel's fixed addresses (see assembly/teddy.ts).
+const TABLES = 0;
+const BUCKETS = 256;
+const RESUME = 320;
+const BUCKET_LITS = 512;
+const LITS = 1024;
+const LIT_BYTES = 2048;
+const OUT = 65536;
+const OUT_PAIRS = 8192;
+const ARENA = OUT + OUT_PAIRS * 8;
+/** The kernel reads up to 19 bytes past the end of what it searches. */
+const SLACK = 64;
+const PAGE = 65536;
+
+export const MAX_WASM_LITERALS = 64;
+const MAX_FINGERPRINT = 3;
+const BUCKET_COUNT = 8;
+
+/**
+ * Bytes that a JSON line is full of: a fingerprint starting on one of them makes most positions
+ * candidates, so a literal's anchor is its first byte outside this set (the quote before a value
+ * above all: `"kmod"` is anchored at `k`).
+ */
+const FREQUENT = new Set([0x22, 0x3a, 0x2c, 0x20, 0x7b, 0x7d, 0x5b, 0x5d]);
+
+type ScanFn = (from: number, start: number, end: number, out: number, room: number) => number;
+
+interface Kernel {
+  memory: WebAssembly.Memory;
+  scan: ScanFn;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+function kernelModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(Buffer.from(TEDDY_WASM_BASE64, 'base64'));
+  return compiled;
+}
+
+/** Whether this runtime compiles the kernel (WebAssembly with the SIMD proposal). */
+export function wasmSimdAvailable(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(Buffer.from(TEDDY_WASM_BASE64, 'base64'));
+  } catch {
+    return false;
+  }
+}
+
+function anchorOf(lit: Uint8Array): number {
+  for (let i = 0; i < lit.length; i++) if (!FREQUENT.has(lit[i]!)) return i;
+  return 0;
+}
+
+interface Placed {
+  id: number;
+  bytes: Uint8Array;
+  anchor: number;
+  /** The fingerprint: up to MAX_FINGERPRINT bytes from the anchor. */
+  print: number[];
+}
+
+/**
+ * Buckets for the literals: one each up to 8; above, runs of literals sorted by fingerprint, so a
+ * bucket's literals tend to share bytes and its nibble tables stay narrow.
+ */
+function bucketsOf(placed: Placed[]): Placed[][] {
+  if (placed.length <= BUCKET_COUNT) return placed.map((p) => [p]);
+  const sorted = [...placed].sort((a, b) => a.print.length - b.print.length || cmp(a.print, b.print));
+  const buckets: Placed[][] = [];
+  for (let b = 0; b < BUCKET_COUNT; b++) {
+    const lo = Math.floor((b * sorted.length) / BUCKET_COUNT);
+    const hi = Math.floor(((b + 1) * sorted.length) / BUCKET_COUNT);
+    buckets.push(sorted.slice(lo, hi));
+  }
+  return buckets;
+}
+
+function cmp(a: number[], b: number[]): number {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+export interface WasmSearchOptions {
+  /** Bytes of arena (memory the search reads in place). Default 2 MiB: two 1 MiB reads. */
+  arenaBytes?: number;
+}
+
+export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSearchOptions = {}): LiteralSearch {
+  if (literals.length === 0 || literals.length > MAX_WASM_LITERALS) throw new RangeError(`the SIMD search takes 1 to ${MAX_WASM_LITERALS} literals`);
+  const totalBytes = literals.reduce((n, l) => n + l.length, 0);
+  if (LIT_BYTES + totalBytes > OUT) throw new RangeError('literals too long for the SIMD search');
+  const maxLen = Math.max(...literals.map((l) => l.length));
+  // Windows over a foreign buffer overlap by maxLen - 1 bytes, so each must be longer than that.
+  const arenaBytes = Math.max(opts.arenaBytes ?? 2 << 20, 2 * maxLen);
+  const pages = Math.ceil((ARENA + arenaBytes + SLACK) / PAGE);
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
+  const mem = new Uint8Array(memory.buffer);
+  const u32 = new Uint32Array(memory.buffer);
+
+  const placed: Placed[] = literals.map((bytes, id) => {
+    const anchor = anchorOf(bytes);
+    return { id, bytes, anchor, print: [...bytes.subarray(anchor, anchor + MAX_FINGERPRINT)] };
+  });
+  const m = Math.max(...placed.map((p) => p.print.length));
+  const buckets = bucketsOf(placed);
+  let litAt = LIT_BYTES;
+  let slot = 0;
+  buckets.forEach((members, b) => {
+    mem[BUCKETS + b * 2] = slot;
+    mem[BUCKETS + b * 2 + 1] = members.length;
+    for (const p of members) {
+      for (let k = 0; k < m; k++) {
+        const lo = TABLES + k * 32;
+        const hi = lo + 16;
+        const byte = p.print[k];
+        for (let n = 0; n < 16; n++) {
+          // Past the literal's fingerprint any byte will do.
+          if (byte === undefined || (byte & 15) === n) mem[lo + n]! |= 1 << b;
+          if (byte === undefined || byte >> 4 === n) mem[hi + n]! |= 1 << b;
+        }
+      }
+      mem.set(p.bytes, litAt);
+      const d = (LITS >> 2) + slot * 4;
+      u32[d] = litAt;
+      u32[d + 1] = p.bytes.length;
+      u32[d + 2] = p.anchor;
+      u32[d + 3] = p.id;
+      mem[BUCKET_LITS + slot] = slot;
+      litAt += p.bytes.length;
+      slot++;
+    }
+  });
+  const exports = instance.exports as Record<string, unknown>;
+  const kernel: Kernel = { memory, scan: exports[`scan${m}`] as ScanFn };
+  const room = OUT_PAIRS - literals.length - 1;
+  const arena = Buffer.from(memory.buffer, ARENA, arenaBytes);
+
+  /** Scans memory [start, end) and appends (position + shift, literal) pairs, skipping starts ≥ limit. */
+  const scanMemory = (start: number, end: number, shift: number, limit: number, pos: number[], ids: number[]): void => {
+    let from = start;
+    while (from < end) {
+      const n = kernel.scan(from, start, end, OUT, room);
+      for (let i = 0; i < n; i++) {
+        const p = u32[(OUT >> 2) + i * 2]!;
+        if (p >= limit) continue;
+        pos.push(p + shift);
+        ids.push(u32[(OUT >> 2) + i * 2 + 1]!);
+      }
+      from = u32[RESUME >> 2]!;
+    }
+  };
+
+  return {
+    engine: 'wasm-simd',
+    literals,
+    arena,
+    scan(buf, start = 0, end = buf.length) {
+      const pos: number[] = [];
+      const ids: number[] = [];
+      if (end > start) {
+        if (buf.buffer === memory.buffer) {
+          const at = buf.byteOffset;
+          scanMemory(at + start, at + end, -at, Infinity, pos, ids);
+        } else {
+          // Windows overlap by maxLen - 1 bytes; each keeps the starts before the next one's.
+          const step = arenaBytes - (maxLen - 1);
+          for (let w = start; w < end; w += step) {
+            const we = Math.min(end, w + arenaBytes);
+            mem.set(buf.subarray(w, we), ARENA);
+            const last = we === end;
+            scanMemory(ARENA, ARENA + (we - w), w - ARENA, last ? Infinity : ARENA + step, pos, ids);
+            if (last) break;
+          }
+        }
+      }
+      return sorted(pos, ids);
+    },
+  };
+}
+
+/** The pairs by position, then literal (the kernel reports them by anchor, then bucket). */
+function sorted(pos: number[], ids: number[]): LiteralMatches {
+  const n = pos.length;
+  let ordered = true;
+  for (let i = 1; i < n && ordered; i++) ordered = pos[i - 1]! < pos[i]! || (pos[i - 1] === pos[i] && ids[i - 1]! < ids[i]!);
+  const out: LiteralMatches = { count: n, positions: new Int32Array(n), literals: new Int32Array(n) };
+  if (ordered) {
+    out.positions.set(pos);
+    out.literals.set(ids);
+    return out;
+  }
+  const order = Array.from({ length: n }, (_v, i) => i).sort((a, b) => pos[a]! - pos[b]! || ids[a]! - ids[b]!);
+  order.forEach((k, i) => {
+    out.positions[i] = pos[k]!;
+    out.literals[i] = ids[k]!;
+  });
+  return out;
+}
