@@ -11,6 +11,7 @@ import type { LiteralMatches, LiteralSearch } from './types.js';
 const TABLES = 0;
 const BUCKETS = 256;
 const RESUME = 320;
+const NIBBLE = 352;
 const BUCKET_LITS = 512;
 const LITS = 1024;
 const LIT_BYTES = 2048;
@@ -107,6 +108,7 @@ export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSear
   const mem = new Uint8Array(memory.buffer);
   const u32 = new Uint32Array(memory.buffer);
 
+  mem.fill(0x0f, NIBBLE, NIBBLE + 16);
   const placed: Placed[] = literals.map((bytes, id) => {
     const anchor = anchorOf(bytes);
     return { id, bytes, anchor, print: [...bytes.subarray(anchor, anchor + MAX_FINGERPRINT)] };
@@ -140,7 +142,7 @@ export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSear
       slot++;
     }
   });
-  const exports = instance.exports as Record<string, unknown>;
+  const exports = instance.exports;
   const kernel: Kernel = { memory, scan: exports[`scan${m}`] as ScanFn };
   const room = OUT_PAIRS - literals.length - 1;
   const arena = Buffer.from(memory.buffer, ARENA, arenaBytes);

@@ -18,14 +18,19 @@ const BUCKETS: usize = 256;
 const RESUME: usize = 320;
 /** A 16-byte scratch slot to read a candidate lane's bucket bits back from. */
 const LANES: usize = 336;
+/**
+ * Sixteen 0x0f bytes, written by the host. Loaded rather than written as a constant: V8 (11.x)
+ * rebuilds a constant vector at every use inside the loop, but keeps a loaded one in a register.
+ */
+const NIBBLE: usize = 352;
 /** Literal numbers (u8) grouped by bucket. */
 const BUCKET_LITS: usize = 512;
 /** Per literal, 16 bytes: address of its bytes, length, anchor, its number for the caller (u32 each). */
 const LITS: usize = 1024;
 
-@inline function classify(v: v128, lo: v128, hi: v128): v128 {
-  const nib = i8x16.splat(0x0f);
-  return v128.and(i8x16.swizzle(lo, v128.and(v, nib)), i8x16.swizzle(hi, i8x16.shr_u(v, 4)));
+// A 16-bit shift and a mask: wasm's i8x16.shr_u becomes the same shift plus a mask V8 rebuilds.
+@inline function classify(v: v128, lo: v128, hi: v128, nib: v128): v128 {
+  return v128.and(i8x16.swizzle(lo, v128.and(v, nib)), i8x16.swizzle(hi, v128.and(i16x8.shr_u(v, 4), nib)));
 }
 
 @inline function same(a: usize, b: usize, n: usize): bool {
@@ -86,14 +91,15 @@ const LITS: usize = 1024;
   const h2 = v128.load(TABLES + 80);
   const l3 = v128.load(TABLES + 96);
   const h3 = v128.load(TABLES + 112);
-  const zero = i8x16.splat(0);
+  const nib = v128.load(NIBBLE);
+  const zero = v128.xor(nib, nib);
   let count = 0;
   let p = from;
   while (p < end) {
-    let r = classify(v128.load(p), l0, h0);
-    if (m > 1) r = v128.and(r, classify(v128.load(p + 1), l1, h1));
-    if (m > 2) r = v128.and(r, classify(v128.load(p + 2), l2, h2));
-    if (m > 3) r = v128.and(r, classify(v128.load(p + 3), l3, h3));
+    let r = classify(v128.load(p), l0, h0, nib);
+    if (m > 1) r = v128.and(r, classify(v128.load(p + 1), l1, h1, nib));
+    if (m > 2) r = v128.and(r, classify(v128.load(p + 2), l2, h2, nib));
+    if (m > 3) r = v128.and(r, classify(v128.load(p + 3), l3, h3, nib));
     if (v128.any_true(r)) {
       let lanes = <u32>i8x16.bitmask(i8x16.ne(r, zero));
       const left = end - p;
