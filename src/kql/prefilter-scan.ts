@@ -5,6 +5,8 @@
  * bytes): the surrounding quotes are checked by hand around each hit, and needles sharing a substring
  * are found with one pass over that substring, the rest verified around each hit.
  */
+import type { LiteralSearch } from '../io/literal-search/index.js';
+import { createNeedleSearch, markLiteralLines } from './prefilter-literal-scan.js';
 import { choosePrefilter, staticAtomCost, type NeedleAtom, type Prefilter, type Requirement } from './prefilter.js';
 
 /** The part of the reader's LineBatch the prefilter reads (ends exclude "\n" and a trailing "\r"). */
@@ -151,7 +153,31 @@ function groupBySharedKey(members: Member[]): NeedleGroup[] {
   return groups;
 }
 
+/**
+ * The bytes a line must hold for each needle (its spelling inside its required quotes), then the
+ * escape triggers: the literals of the one-pass search (prefilter-literal-scan.ts).
+ */
+export function scanLiterals(needles: readonly NeedleAtom[]): string[] {
+  const { members, slash } = membersOf(needles);
+  const out = new Set<string>();
+  for (const m of members) out.add(`${m.quoteBefore ? '"' : ''}${m.bytes.toString('latin1')}${m.quoteAfter ? '"' : ''}`);
+  out.add('\\u');
+  if (slash) out.add('\\/');
+  return [...out];
+}
+
 const compiledCache = new WeakMap<Prefilter, CompiledScan>();
+const searchCache = new WeakMap<Prefilter, LiteralSearch | null>();
+
+/** The one-pass search for the prefilter's needles, or null where the indexOf passes serve. */
+export function needleSearchFor(pf: Prefilter): LiteralSearch | null {
+  let s = searchCache.get(pf);
+  if (s === undefined) {
+    s = createNeedleSearch(scanLiterals(pf.needles));
+    searchCache.set(pf, s);
+  }
+  return s;
+}
 
 function compiledFor(pf: Prefilter): CompiledScan {
   let c = compiledCache.get(pf);
@@ -164,6 +190,8 @@ function compiledFor(pf: Prefilter): CompiledScan {
 
 /** 1 for each line that may match (holds a needle or an escape that could spell one), 0 otherwise. */
 export function prefilterBatch(pf: Prefilter, batch: ByteLines): Uint8Array {
+  const search = needleSearchFor(pf);
+  if (search !== null) return markLiteralLines(search, batch);
   return scanLines(compiledFor(pf), batch);
 }
 

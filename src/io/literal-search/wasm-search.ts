@@ -91,7 +91,10 @@ function cmp(a: number[], b: number[]): number {
 }
 
 export interface WasmSearchOptions {
-  /** Bytes of arena (memory the search reads in place). Default 2 MiB: two 1 MiB reads. */
+  /**
+   * Bytes of arena (memory the search reads in place; other buffers are copied through it in
+   * windows this long). Default 256 KiB; a reader that fills it with 1 MiB reads wants 2 MiB.
+   */
   arenaBytes?: number;
 }
 
@@ -101,7 +104,7 @@ export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSear
   if (LIT_BYTES + totalBytes > OUT) throw new RangeError('literals too long for the SIMD search');
   const maxLen = Math.max(...literals.map((l) => l.length));
   // Windows over a foreign buffer overlap by maxLen - 1 bytes, so each must be longer than that.
-  const arenaBytes = Math.max(opts.arenaBytes ?? 2 << 20, 2 * maxLen);
+  const arenaBytes = Math.max(opts.arenaBytes ?? 256 << 10, 2 * maxLen);
   const pages = Math.ceil((ARENA + arenaBytes + SLACK) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
