@@ -14,11 +14,13 @@ const MAX_LITERALS = 64;
 /**
  * The one-pass search for `literals` (latin1 strings), or null where it would not pay: the SIMD
  * engine is unavailable (then the per-key indexOf passes, with their shared keys, are faster than
- * one indexOf pass per literal), a literal is empty, or there are too many.
+ * one indexOf pass per literal), a literal is empty, or there are too many. With `arenaBytes`, a
+ * search of its own whose arena a reader may fill; without, one shared with other callers.
  */
-export function createNeedleSearch(literals: readonly string[]): LiteralSearch | null {
+export function createNeedleSearch(literals: readonly string[], arenaBytes?: number): LiteralSearch | null {
   if (preferredEngine() !== 'wasm-simd') return null;
   if (literals.length === 0 || literals.length > MAX_LITERALS || literals.some((l) => l.length === 0)) return null;
+  if (arenaBytes !== undefined) return createLiteralSearch(literals.map((l) => Buffer.from(l, 'latin1')), { arenaBytes });
   const key = JSON.stringify(literals);
   let search = recent.get(key);
   if (search === undefined) {

@@ -188,6 +188,23 @@ function compiledFor(pf: Prefilter): CompiledScan {
   return c;
 }
 
+/**
+ * A prefilter for one reader that fills memory the search reads in place: `arena` (empty where the
+ * SIMD search is unavailable) holds `arenaBytes`; batches whose bytes lie in it are marked without a
+ * copy, any other batch as prefilterBatch marks it. One per reader: the arena is not shared.
+ */
+export interface ArenaPrefilter {
+  arena: Buffer;
+  mark(batch: ByteLines): Uint8Array;
+}
+
+export function createArenaPrefilter(pf: Prefilter, arenaBytes: number): ArenaPrefilter {
+  const literals = scanLiterals(pf.needles);
+  const search = createNeedleSearch(literals, arenaBytes);
+  if (search === null) return { arena: Buffer.alloc(0), mark: (batch) => prefilterBatch(pf, batch) };
+  return { arena: search.arena, mark: (batch) => markLiteralLines(search, batch) };
+}
+
 /** 1 for each line that may match (holds a needle or an escape that could spell one), 0 otherwise. */
 export function prefilterBatch(pf: Prefilter, batch: ByteLines): Uint8Array {
   const search = needleSearchFor(pf);

@@ -17,7 +17,10 @@ const LITS = 1024;
 const LIT_BYTES = 2048;
 const OUT = 65536;
 const OUT_PAIRS = 8192;
-const ARENA = OUT + OUT_PAIRS * 8;
+/** Where other buffers are copied to be searched, WINDOW bytes at a time; the arena follows. */
+const WINDOW_AT = OUT + OUT_PAIRS * 8;
+const WINDOW = 256 << 10;
+const ARENA = WINDOW_AT + WINDOW;
 /** The kernel reads up to 19 bytes past the end of what it searches. */
 const SLACK = 64;
 const PAGE = 65536;
@@ -91,9 +94,11 @@ function cmp(a: number[], b: number[]): number {
 }
 
 export interface WasmSearchOptions {
+  /** Bytes per window for buffers outside the arena (at most 256 KiB; tests use small ones). */
+  windowBytes?: number;
   /**
-   * Bytes of arena (memory the search reads in place; other buffers are copied through it in
-   * windows this long). Default 256 KiB; a reader that fills it with 1 MiB reads wants 2 MiB.
+   * Bytes of arena: memory the search reads in place, which a reader may fill (other buffers are
+   * copied through a window of their own). Default none; a reader of 1 MiB reads wants 2 MiB.
    */
   arenaBytes?: number;
 }
@@ -104,7 +109,8 @@ export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSear
   if (LIT_BYTES + totalBytes > OUT) throw new RangeError('literals too long for the SIMD search');
   const maxLen = Math.max(...literals.map((l) => l.length));
   // Windows over a foreign buffer overlap by maxLen - 1 bytes, so each must be longer than that.
-  const arenaBytes = Math.max(opts.arenaBytes ?? 256 << 10, 2 * maxLen);
+  const windowBytes = Math.max(Math.min(opts.windowBytes ?? WINDOW, WINDOW), 2 * maxLen);
+  const arenaBytes = opts.arenaBytes ?? 0;
   const pages = Math.ceil((ARENA + arenaBytes + SLACK) / PAGE);
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   const instance = new WebAssembly.Instance(kernelModule(), { env: { memory } });
@@ -178,12 +184,12 @@ export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSear
           scanMemory(at + start, at + end, -at, Infinity, pos, ids);
         } else {
           // Windows overlap by maxLen - 1 bytes; each keeps the starts before the next one's.
-          const step = arenaBytes - (maxLen - 1);
+          const step = windowBytes - (maxLen - 1);
           for (let w = start; w < end; w += step) {
-            const we = Math.min(end, w + arenaBytes);
-            mem.set(buf.subarray(w, we), ARENA);
+            const we = Math.min(end, w + windowBytes);
+            mem.set(buf.subarray(w, we), WINDOW_AT);
             const last = we === end;
-            scanMemory(ARENA, ARENA + (we - w), w - ARENA, last ? Infinity : ARENA + step, pos, ids);
+            scanMemory(WINDOW_AT, WINDOW_AT + (we - w), w - WINDOW_AT, last ? Infinity : WINDOW_AT + step, pos, ids);
             if (last) break;
           }
         }
