@@ -42,6 +42,8 @@ export function createNeedleSearch(literals: readonly string[], arenaBytes?: num
 const recent = new Map<string, LiteralSearch>();
 const RECENT = 16;
 
+const tuned = new WeakSet<LiteralSearch>();
+
 /** First line at or after `from` whose successor starts after `pos` (the line holding `pos`). */
 function lineAt(starts: ArrayLike<number>, from: number, count: number, pos: number): number {
   let a = from;
@@ -62,6 +64,11 @@ export function markLiteralLines(search: LiteralSearch, batch: ByteLines): Uint8
   const lo = starts[0]!;
   const hi = ends[count - 1]!;
   if (hi <= lo) return mask;
+  if (!tuned.has(search)) {
+    // The first batch a search sees stands for the data to come: where each literal is rarest.
+    search.tune(batch.buf.subarray(lo, hi));
+    tuned.add(search);
+  }
   const found = search.scan(batch.buf, lo, hi);
   const lengths = search.literals.map((l) => l.length);
   let line = 0;

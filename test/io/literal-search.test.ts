@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createLiteralSearch, preferredEngine, type LiteralMatches } from '../../src/io/literal-search/index.js';
 import { createIndexOfSearch } from '../../src/io/literal-search/indexof-search.js';
-import { wasmSimdAvailable } from '../../src/io/literal-search/wasm-search.js';
+import { chooseAnchors, wasmSimdAvailable } from '../../src/io/literal-search/wasm-search.js';
 
 /** What one Buffer.indexOf loop per literal finds, as sorted (position, literal) pairs. */
 function byIndexOf(literals: readonly Uint8Array[], buf: Buffer, start: number, end: number): Array<[number, number]> {
@@ -48,16 +48,17 @@ const CASE = LITERALS.chain((literals) =>
       plants: fc.array(fc.tuple(fc.nat(700), fc.nat(literals.length - 1)), { maxLength: 12 }),
       atEnd: fc.option(fc.nat(literals.length - 1)),
       cut: fc.tuple(fc.nat(40), fc.nat(40)),
+      tuneOn: fc.option(fc.array(BYTE, { maxLength: 300 })),
       windowBytes: fc.integer({ min: 64, max: 300 }),
     })
-    .map(({ noise, plants, atEnd, cut, windowBytes }) => {
+    .map(({ noise, plants, atEnd, cut, windowBytes, tuneOn }) => {
       const bytes = [...noise];
       for (const [at, id] of plants) bytes.splice(Math.min(at, bytes.length), 0, ...literals[id]!);
       if (atEnd !== null) bytes.push(...literals[atEnd]!);
       const buf = Buffer.from(bytes);
       const start = Math.min(cut[0], buf.length);
       const end = Math.max(start, buf.length - cut[1]);
-      return { literals, buf, start, end, windowBytes };
+      return { literals, buf, start, end, windowBytes, tuneOn: tuneOn === null ? null : Buffer.from(tuneOn) };
     }),
 );
 
@@ -70,9 +71,11 @@ describe('literal search', () => {
 
   it('the SIMD search reports exactly what Buffer.indexOf finds, across window edges and at the end', () => {
     fc.assert(
-      fc.property(CASE, ({ literals, buf, start, end, windowBytes }) => {
+      fc.property(CASE, ({ literals, buf, start, end, windowBytes, tuneOn }) => {
         const search = createLiteralSearch(literals, { engine: 'wasm-simd', windowBytes });
         expect(search.engine).toBe('wasm-simd');
+        // Anchors chosen on a sample (half the cases) change where candidates come from, not what is found.
+        if (tuneOn !== null) search.tune(tuneOn.length > 0 ? tuneOn : buf);
         expect(pairs(search.scan(buf, start, end))).toEqual(byIndexOf(literals, buf, start, end));
       }),
       { numRuns: 400 },
@@ -122,6 +125,14 @@ describe('literal search', () => {
       expect(got).toEqual(byIndexOf([lit], buf, 0, buf.length));
       expect(got).toHaveLength(1);
     }
+  });
+
+  it('anchors each literal where its fingerprint is rarest in the sample', () => {
+    const sample = Buffer.from('{"module":"mod","mode":"x","info":"nfo?"}'.repeat(20));
+    // `"mo` and `mod` are everywhere in the sample, `odi` (anchor 2) nowhere; `nfo` is there too.
+    expect(chooseAnchors([Buffer.from('"modinfo"')], sample)).toEqual([2]);
+    // Without a sample's say, the anchor skips the quote.
+    expect(chooseAnchors([Buffer.from('"kmod"')], Buffer.alloc(0))).toEqual([1]);
   });
 
   it('refuses an empty literal (Buffer.indexOf would find it everywhere)', () => {

@@ -11,6 +11,7 @@ export function createIndexOfSearch(literals: readonly Uint8Array[]): LiteralSea
     engine: 'indexOf',
     literals,
     arena: Buffer.alloc(0),
+    tune() {},
     scan(buf, start = 0, end = buf.length) {
       const view = Buffer.from(buf.buffer, buf.byteOffset + start, Math.max(0, end - start));
       const found: Array<[number, number]> = [];

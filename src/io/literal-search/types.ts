@@ -19,6 +19,11 @@ export interface LiteralSearch {
   readonly literals: readonly Uint8Array[];
   scan(buf: Uint8Array, start?: number, end?: number): LiteralMatches;
   /**
+   * Re-chooses where in each literal the search looks first, by what is rare in `sample` (bytes
+   * like those to come). Changes speed only, never what is found; the indexOf engine ignores it.
+   */
+  tune(sample: Uint8Array): void;
+  /**
    * Memory the search reads without a copy: a reader that fills these bytes (e.g. `readSync` into
    * `arena.subarray(...)`) and scans them saves copying each chunk. The indexOf engine has none
    * (length 0). The arena never moves or grows while the search lives.

@@ -93,6 +93,93 @@ function cmp(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
+/**
+ * Writes the nibble tables, buckets and literal descriptors for these anchors into the kernel's
+ * memory; returns the scan for the fingerprint length they need.
+ */
+function layout(mem: Uint8Array, u32: Uint32Array, literals: readonly Uint8Array[], anchors: number[], exports: Record<string, unknown>): ScanFn {
+  const placed: Placed[] = literals.map((bytes, id) => {
+    const anchor = anchors[id]!;
+    return { id, bytes, anchor, print: [...bytes.subarray(anchor, anchor + MAX_FINGERPRINT)] };
+  });
+  const m = Math.max(...placed.map((p) => p.print.length));
+  mem.fill(0, TABLES, TABLES + 128);
+  let litAt = LIT_BYTES;
+  let slot = 0;
+  bucketsOf(placed).forEach((members, b) => {
+    mem[BUCKETS + b * 2] = slot;
+    mem[BUCKETS + b * 2 + 1] = members.length;
+    for (const p of members) {
+      for (let k = 0; k < m; k++) {
+        const lo = TABLES + k * 32;
+        const hi = lo + 16;
+        const byte = p.print[k];
+        for (let n = 0; n < 16; n++) {
+          // Past the literal's fingerprint any byte will do.
+          if (byte === undefined || (byte & 15) === n) mem[lo + n]! |= 1 << b;
+          if (byte === undefined || byte >> 4 === n) mem[hi + n]! |= 1 << b;
+        }
+      }
+      mem.set(p.bytes, litAt);
+      const d = (LITS >> 2) + slot * 4;
+      u32[d] = litAt;
+      u32[d + 1] = p.bytes.length;
+      u32[d + 2] = p.anchor;
+      u32[d + 3] = p.id;
+      mem[BUCKET_LITS + slot] = slot;
+      litAt += p.bytes.length;
+      slot++;
+    }
+  });
+  return exports[`scan${m}`] as ScanFn;
+}
+
+/** Anchors tried per literal, and how much of a sample is searched for each fingerprint. */
+const MAX_ANCHORS_TRIED = 16;
+const MAX_SAMPLE_BYTES = 256 << 10;
+/** A fingerprint seen this often in the sample has lost to any rarer one already. */
+const MAX_COUNTED = 4096;
+
+/**
+ * Each literal's anchor where its fingerprint is rarest in `sample` (ties: the longer fingerprint,
+ * then the earlier anchor): a candidate costs a comparison, and on ECS JSON the literal's obvious
+ * start is often a common substring (`mod` of `"modinfo"` occurs ~800 times a MiB, `nfo` once).
+ */
+export function chooseAnchors(literals: readonly Uint8Array[], sample: Uint8Array): number[] {
+  const hay = Buffer.from(sample.buffer, sample.byteOffset, Math.min(sample.byteLength, MAX_SAMPLE_BYTES));
+  const counted = new Map<string, number>();
+  const count = (print: Buffer): number => {
+    const key = print.toString('latin1');
+    let n = counted.get(key);
+    if (n === undefined) {
+      n = 0;
+      for (let p = hay.indexOf(print); p !== -1 && n < MAX_COUNTED; p = hay.indexOf(print, p + 1)) n++;
+      counted.set(key, n);
+    }
+    return n;
+  };
+  return literals.map((lit) => {
+    const bytes = Buffer.from(lit.buffer, lit.byteOffset, lit.byteLength);
+    const full = Math.min(MAX_FINGERPRINT, bytes.length);
+    const score = (a: number): number => {
+      const print = bytes.subarray(a, a + MAX_FINGERPRINT);
+      // A shorter fingerprint (near the literal's end) counts as if it matched a quarter more often.
+      return count(print) * (print.length < full ? 1.25 : 1) + (print.length < full ? 0.5 : 0);
+    };
+    // The static choice (past a leading quote) stands unless the sample shows a rarer one.
+    let best = anchorOf(lit);
+    let bestScore = score(best);
+    for (let a = 0; a < Math.min(bytes.length, MAX_ANCHORS_TRIED); a++) {
+      const sc = score(a);
+      if (sc < bestScore) {
+        bestScore = sc;
+        best = a;
+      }
+    }
+    return best;
+  });
+}
+
 export interface WasmSearchOptions {
   /** Bytes per window for buffers outside the arena (at most 256 KiB; tests use small ones). */
   windowBytes?: number;
@@ -118,41 +205,8 @@ export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSear
   const u32 = new Uint32Array(memory.buffer);
 
   mem.fill(0x0f, NIBBLE, NIBBLE + 16);
-  const placed: Placed[] = literals.map((bytes, id) => {
-    const anchor = anchorOf(bytes);
-    return { id, bytes, anchor, print: [...bytes.subarray(anchor, anchor + MAX_FINGERPRINT)] };
-  });
-  const m = Math.max(...placed.map((p) => p.print.length));
-  const buckets = bucketsOf(placed);
-  let litAt = LIT_BYTES;
-  let slot = 0;
-  buckets.forEach((members, b) => {
-    mem[BUCKETS + b * 2] = slot;
-    mem[BUCKETS + b * 2 + 1] = members.length;
-    for (const p of members) {
-      for (let k = 0; k < m; k++) {
-        const lo = TABLES + k * 32;
-        const hi = lo + 16;
-        const byte = p.print[k];
-        for (let n = 0; n < 16; n++) {
-          // Past the literal's fingerprint any byte will do.
-          if (byte === undefined || (byte & 15) === n) mem[lo + n]! |= 1 << b;
-          if (byte === undefined || byte >> 4 === n) mem[hi + n]! |= 1 << b;
-        }
-      }
-      mem.set(p.bytes, litAt);
-      const d = (LITS >> 2) + slot * 4;
-      u32[d] = litAt;
-      u32[d + 1] = p.bytes.length;
-      u32[d + 2] = p.anchor;
-      u32[d + 3] = p.id;
-      mem[BUCKET_LITS + slot] = slot;
-      litAt += p.bytes.length;
-      slot++;
-    }
-  });
   const exports = instance.exports;
-  const kernel: Kernel = { memory, scan: exports[`scan${m}`] as ScanFn };
+  const kernel: Kernel = { memory, scan: layout(mem, u32, literals, literals.map(anchorOf), exports) };
   const room = OUT_PAIRS - literals.length - 1;
   const arena = Buffer.from(memory.buffer, ARENA, arenaBytes);
 
@@ -175,6 +229,9 @@ export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSear
     engine: 'wasm-simd',
     literals,
     arena,
+    tune(sample) {
+      kernel.scan = layout(mem, u32, literals, chooseAnchors(literals, sample), exports);
+    },
     scan(buf, start = 0, end = buf.length) {
       const pos: number[] = [];
       const ids: number[] = [];
