@@ -129,10 +129,16 @@ describe('literal search', () => {
 
   it('anchors each literal where its fingerprint is rarest in the sample', () => {
     const sample = Buffer.from('{"module":"mod","mode":"x","info":"nfo?"}'.repeat(20));
-    // `"mo` and `mod` are everywhere in the sample, `odi` (anchor 2) nowhere; `nfo` is there too.
-    expect(chooseAnchors([Buffer.from('"modinfo"')], sample)).toEqual([2]);
+    // `"m`, `mo` and `od` are everywhere in the sample, `di` (anchor 3) nowhere.
+    expect(chooseAnchors([Buffer.from('"modinfo"')], sample)).toEqual({ anchors: [3], width: 2 });
+    // With more literals than buckets, fingerprints keep 3 bytes: `odi` (anchor 2) is the rarest.
+    const many = ['"modinfo"', ...'abcdefghi'.split('').map((c) => `"${c}${c}${c}"`)].map((t) => Buffer.from(t));
+    expect(chooseAnchors(many, sample).width).toBe(3);
+    expect(chooseAnchors(many, sample).anchors[0]).toBe(2);
     // Without a sample's say, the anchor skips the quote.
-    expect(chooseAnchors([Buffer.from('"kmod"')], Buffer.alloc(0))).toEqual([1]);
+    expect(chooseAnchors([Buffer.from('"kmod"')], Buffer.alloc(0))).toEqual({ anchors: [1], width: 3 });
+    // Two bytes suffice where they stay rare: `km` never occurs in this sample.
+    expect(chooseAnchors([Buffer.from('"kmod"')], sample)).toEqual({ anchors: [1], width: 2 });
   });
 
   it('refuses an empty literal (Buffer.indexOf would find it everywhere)', () => {

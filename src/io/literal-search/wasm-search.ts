@@ -97,10 +97,10 @@ function cmp(a: number[], b: number[]): number {
  * Writes the nibble tables, buckets and literal descriptors for these anchors into the kernel's
  * memory; returns the scan for the fingerprint length they need.
  */
-function layout(mem: Uint8Array, u32: Uint32Array, literals: readonly Uint8Array[], anchors: number[], exports: Record<string, unknown>): ScanFn {
+function layout(mem: Uint8Array, u32: Uint32Array, literals: readonly Uint8Array[], plan: AnchorPlan, exports: Record<string, unknown>): ScanFn {
   const placed: Placed[] = literals.map((bytes, id) => {
-    const anchor = anchors[id]!;
-    return { id, bytes, anchor, print: [...bytes.subarray(anchor, anchor + MAX_FINGERPRINT)] };
+    const anchor = plan.anchors[id]!;
+    return { id, bytes, anchor, print: [...bytes.subarray(anchor, anchor + plan.width)] };
   });
   const m = Math.max(...placed.map((p) => p.print.length));
   mem.fill(0, TABLES, TABLES + 128);
@@ -139,13 +139,30 @@ const MAX_ANCHORS_TRIED = 16;
 const MAX_SAMPLE_BYTES = 256 << 10;
 /** A fingerprint seen this often in the sample has lost to any rarer one already. */
 const MAX_COUNTED = 4096;
+/**
+ * Candidates per MiB below which 2-byte fingerprints beat 3-byte ones: the third byte costs about a
+ * third of the pass (~80 µs a MiB), a candidate about 30 ns to verify (one bucket per literal, up to
+ * 8 literals; shared buckets blur short fingerprints, so more literals keep 3 bytes).
+ */
+const NARROW_MAX_PER_MIB = 1500;
+
+/** Where each literal's fingerprint starts, and how many bytes fingerprints have. */
+export interface AnchorPlan {
+  anchors: number[];
+  width: number;
+}
+
+export function staticPlan(literals: readonly Uint8Array[]): AnchorPlan {
+  return { anchors: literals.map(anchorOf), width: MAX_FINGERPRINT };
+}
 
 /**
- * Each literal's anchor where its fingerprint is rarest in `sample` (ties: the longer fingerprint,
- * then the earlier anchor): a candidate costs a comparison, and on ECS JSON the literal's obvious
- * start is often a common substring (`mod` of `"modinfo"` occurs ~800 times a MiB, `nfo` once).
+ * Each literal's anchor where its fingerprint is rarest in `sample` (ties: the static choice past a
+ * leading quote, then the earlier anchor), and 2-byte fingerprints where they would stay rare: a
+ * candidate costs a comparison, and on ECS JSON a literal's obvious start is often a common
+ * substring (`mod` of `"modinfo"` occurs ~800 times a MiB, `nfo` once).
  */
-export function chooseAnchors(literals: readonly Uint8Array[], sample: Uint8Array): number[] {
+export function chooseAnchors(literals: readonly Uint8Array[], sample: Uint8Array): AnchorPlan {
   const hay = Buffer.from(sample.buffer, sample.byteOffset, Math.min(sample.byteLength, MAX_SAMPLE_BYTES));
   const counted = new Map<string, number>();
   const count = (print: Buffer): number => {
@@ -158,26 +175,36 @@ export function chooseAnchors(literals: readonly Uint8Array[], sample: Uint8Arra
     }
     return n;
   };
-  return literals.map((lit) => {
-    const bytes = Buffer.from(lit.buffer, lit.byteOffset, lit.byteLength);
-    const full = Math.min(MAX_FINGERPRINT, bytes.length);
-    const score = (a: number): number => {
-      const print = bytes.subarray(a, a + MAX_FINGERPRINT);
-      // A shorter fingerprint (near the literal's end) counts as if it matched a quarter more often.
-      return count(print) * (print.length < full ? 1.25 : 1) + (print.length < full ? 0.5 : 0);
-    };
-    // The static choice (past a leading quote) stands unless the sample shows a rarer one.
-    let best = anchorOf(lit);
-    let bestScore = score(best);
-    for (let a = 0; a < Math.min(bytes.length, MAX_ANCHORS_TRIED); a++) {
-      const sc = score(a);
-      if (sc < bestScore) {
-        bestScore = sc;
-        best = a;
+  const best = (width: number): { anchors: number[]; hits: number } => {
+    let hits = 0;
+    const anchors = literals.map((lit) => {
+      const bytes = Buffer.from(lit.buffer, lit.byteOffset, lit.byteLength);
+      const full = Math.min(width, bytes.length);
+      const score = (a: number): number => {
+        const print = bytes.subarray(a, a + width);
+        // A shorter fingerprint (near the literal's end) counts as if it matched a quarter more often.
+        return count(print) * (print.length < full ? 1.25 : 1) + (print.length < full ? 0.5 : 0);
+      };
+      let anchor = anchorOf(lit);
+      let bestScore = score(anchor);
+      for (let a = 0; a < Math.min(bytes.length, MAX_ANCHORS_TRIED); a++) {
+        const sc = score(a);
+        if (sc < bestScore) {
+          bestScore = sc;
+          anchor = a;
+        }
       }
-    }
-    return best;
-  });
+      hits += count(bytes.subarray(anchor, anchor + width));
+      return anchor;
+    });
+    return { anchors, hits };
+  };
+  const wide = best(MAX_FINGERPRINT);
+  if (literals.length <= BUCKET_COUNT && hay.length > 0) {
+    const narrow = best(2);
+    if ((narrow.hits * (1 << 20)) / hay.length < NARROW_MAX_PER_MIB) return { anchors: narrow.anchors, width: 2 };
+  }
+  return { anchors: wide.anchors, width: MAX_FINGERPRINT };
 }
 
 export interface WasmSearchOptions {
@@ -206,7 +233,7 @@ export function createWasmSearch(literals: readonly Uint8Array[], opts: WasmSear
 
   mem.fill(0x0f, NIBBLE, NIBBLE + 16);
   const exports = instance.exports;
-  const kernel: Kernel = { memory, scan: layout(mem, u32, literals, literals.map(anchorOf), exports) };
+  const kernel: Kernel = { memory, scan: layout(mem, u32, literals, staticPlan(literals), exports) };
   const room = OUT_PAIRS - literals.length - 1;
   const arena = Buffer.from(memory.buffer, ARENA, arenaBytes);
 
