@@ -45,7 +45,7 @@ const RECENT = 16;
 const tuned = new WeakSet<LiteralSearch>();
 
 /** First line at or after `from` whose successor starts after `pos` (the line holding `pos`). */
-function lineAt(starts: ArrayLike<number>, from: number, count: number, pos: number): number {
+export function lineAt(starts: ArrayLike<number>, from: number, count: number, pos: number): number {
   let a = from;
   let b = count - 1;
   while (a < b) {

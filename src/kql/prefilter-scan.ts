@@ -6,7 +6,7 @@
  * are found with one pass over that substring, the rest verified around each hit.
  */
 import type { LiteralSearch } from '../io/literal-search/index.js';
-import { createNeedleSearch, markLiteralLines } from './prefilter-literal-scan.js';
+import { createNeedleSearch, lineAt, markLiteralLines } from './prefilter-literal-scan.js';
 import { choosePrefilter, staticAtomCost, type NeedleAtom, type Prefilter, type Requirement } from './prefilter.js';
 
 /** The part of the reader's LineBatch the prefilter reads (ends exclude "\n" and a trailing "\r"). */
@@ -228,14 +228,7 @@ export function scanLines(scan: CompiledScan, batch: ByteLines): Uint8Array {
 }
 
 function lineOf(starts: ArrayLike<number>, count: number, abs: number): number {
-  let a = 0;
-  let b = count - 1;
-  while (a < b) {
-    const mid = (a + b + 1) >>> 1;
-    if (starts[mid]! <= abs) a = mid;
-    else b = mid - 1;
-  }
-  return a;
+  return lineAt(starts, 0, count, abs);
 }
 
 function markGroup(group: NeedleGroup, view: Buffer, lo: number, batch: ByteLines, mask: Uint8Array): void {
