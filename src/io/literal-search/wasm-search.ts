@@ -4,7 +4,7 @@
  * over bytes that are already in that memory (the arena) or, for any other buffer, over copies of
  * it in arena-sized windows that overlap by one literal's length.
  */
-import { TEDDY_WASM_BASE64 } from './kernel-bytes.js';
+import { TEDDY_RELAXED_WASM_BASE64, TEDDY_WASM_BASE64 } from './kernel-bytes.js';
 import type { LiteralMatches, LiteralSearch } from './types.js';
 
 // The kernel's fixed addresses (see assembly/teddy.ts).
@@ -44,19 +44,33 @@ interface Kernel {
 }
 
 let compiled: WebAssembly.Module | undefined;
+let relaxed: boolean | undefined;
+
+/**
+ * Whether this runtime takes the relaxed-SIMD build of the kernel (the same search with a bare
+ * pshufb per lookup; Node 22 and later, or 20 with --experimental-wasm-relaxed-simd).
+ */
+export function relaxedSimdAvailable(): boolean {
+  relaxed ??= validates(TEDDY_RELAXED_WASM_BASE64) && process.env['KMOD_LITERAL_SEARCH'] !== 'wasm-simd';
+  return relaxed;
+}
 
 function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(Buffer.from(TEDDY_WASM_BASE64, 'base64'));
+  compiled ??= new WebAssembly.Module(Buffer.from(relaxedSimdAvailable() ? TEDDY_RELAXED_WASM_BASE64 : TEDDY_WASM_BASE64, 'base64'));
   return compiled;
+}
+
+function validates(base64: string): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(Buffer.from(base64, 'base64'));
+  } catch {
+    return false;
+  }
 }
 
 /** Whether this runtime compiles the kernel (WebAssembly with the SIMD proposal). */
 export function wasmSimdAvailable(): boolean {
-  try {
-    return typeof WebAssembly === 'object' && WebAssembly.validate(Buffer.from(TEDDY_WASM_BASE64, 'base64'));
-  } catch {
-    return false;
-  }
+  return validates(TEDDY_WASM_BASE64);
 }
 
 function anchorOf(lit: Uint8Array): number {

@@ -29,8 +29,15 @@ const BUCKET_LITS: usize = 512;
 const LITS: usize = 1024;
 
 // A 16-bit shift and a mask: wasm's i8x16.shr_u becomes the same shift plus a mask V8 rebuilds.
+// The indices are nibbles, always in range, so the relaxed swizzle (a bare pshufb; built as a second
+// module for runtimes with relaxed SIMD) gives the same lanes without the plain one's range fix-up.
+@inline function lookup(table: v128, index: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return i8x16.relaxed_swizzle(table, index);
+  return i8x16.swizzle(table, index);
+}
+
 @inline function classify(v: v128, lo: v128, hi: v128, nib: v128): v128 {
-  return v128.and(i8x16.swizzle(lo, v128.and(v, nib)), i8x16.swizzle(hi, v128.and(i16x8.shr_u(v, 4), nib)));
+  return v128.and(lookup(lo, v128.and(v, nib)), lookup(hi, v128.and(i16x8.shr_u(v, 4), nib)));
 }
 
 @inline function same(a: usize, b: usize, n: usize): bool {
