@@ -21,7 +21,7 @@ const OUT_PAIRS = 8192;
 const WINDOW_AT = OUT + OUT_PAIRS * 8;
 const WINDOW = 256 << 10;
 const ARENA = WINDOW_AT + WINDOW;
-/** The kernel reads up to 19 bytes past the end of what it searches. */
+/** The kernel reads up to 35 bytes past the end of what it searches. */
 const SLACK = 64;
 const PAGE = 65536;
 

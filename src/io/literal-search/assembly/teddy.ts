@@ -83,10 +83,32 @@ const LITS: usize = 1024;
 }
 
 /**
+ * The lanes of block `p` whose bucket bits `r` survived: each is verified. Returns the new output
+ * count, or, when the output might overflow before a lane, -1 - count after storing that lane's
+ * position at RESUME.
+ */
+@inline function candidates(p: usize, r: v128, zero: v128, start: usize, end: usize, out: usize, count: i32, room: i32): i32 {
+  let lanes = <u32>i8x16.bitmask(i8x16.ne(r, zero));
+  const left = end - p;
+  if (left < 16) lanes &= (<u32>1 << <u32>left) - 1;
+  v128.store(LANES, r);
+  while (lanes != 0) {
+    const lane = <usize>ctz(lanes);
+    lanes &= lanes - 1;
+    if (count > room) {
+      store<u32>(RESUME, <u32>(p + lane));
+      return -1 - count;
+    }
+    count = verify(p + lane, <u32>load<u8>(LANES + lane), start, end, out, count);
+  }
+  return count;
+}
+
+/**
  * The search with an `m`-byte fingerprint (a constant after inlining, so each exported variant has
  * its own loop). Anchors from `from` (where a previous call stopped, else `start`) to `end` are
- * tried; literals must lie whole in [start, end). Reads up to 16 + m - 1 bytes past `end`: the host
- * keeps memory there.
+ * tried; literals must lie whole in [start, end). Reads up to 32 + m - 1 bytes past `end`: the host
+ * keeps memory there. Two blocks a turn share one test for candidates (most turns have none).
  * `room` is how many pairs `out` holds, less the literal count (one lane yields at most that many).
  */
 @inline function search(m: i32, from: usize, start: usize, end: usize, out: usize, room: i32): i32 {
@@ -104,25 +126,28 @@ const LITS: usize = 1024;
   let p = from;
   while (p < end) {
     let r = classify(v128.load(p), l0, h0, nib);
-    if (m > 1) r = v128.and(r, classify(v128.load(p + 1), l1, h1, nib));
-    if (m > 2) r = v128.and(r, classify(v128.load(p + 2), l2, h2, nib));
-    if (m > 3) r = v128.and(r, classify(v128.load(p + 3), l3, h3, nib));
-    if (v128.any_true(r)) {
-      let lanes = <u32>i8x16.bitmask(i8x16.ne(r, zero));
-      const left = end - p;
-      if (left < 16) lanes &= (<u32>1 << <u32>left) - 1;
-      v128.store(LANES, r);
-      while (lanes != 0) {
-        const lane = <usize>ctz(lanes);
-        lanes &= lanes - 1;
-        if (count > room) {
-          store<u32>(RESUME, <u32>(p + lane));
-          return count;
-        }
-        count = verify(p + lane, <u32>load<u8>(LANES + lane), start, end, out, count);
+    let s = classify(v128.load(p + 16), l0, h0, nib);
+    if (m > 1) {
+      r = v128.and(r, classify(v128.load(p + 1), l1, h1, nib));
+      s = v128.and(s, classify(v128.load(p + 17), l1, h1, nib));
+    }
+    if (m > 2) {
+      r = v128.and(r, classify(v128.load(p + 2), l2, h2, nib));
+      s = v128.and(s, classify(v128.load(p + 18), l2, h2, nib));
+    }
+    if (m > 3) {
+      r = v128.and(r, classify(v128.load(p + 3), l3, h3, nib));
+      s = v128.and(s, classify(v128.load(p + 19), l3, h3, nib));
+    }
+    if (v128.any_true(v128.or(r, s))) {
+      count = candidates(p, r, zero, start, end, out, count, room);
+      if (count < 0) return -1 - count;
+      if (p + 16 < end) {
+        count = candidates(p + 16, s, zero, start, end, out, count, room);
+        if (count < 0) return -1 - count;
       }
     }
-    p += 16;
+    p += 32;
   }
   store<u32>(RESUME, <u32>end);
   return count;
