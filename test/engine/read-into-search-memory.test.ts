@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { compileReadJob } from '../../src/engine/read-job.js';
 import { createPieceScanner, type PieceResult } from '../../src/io/range-scan.js';
 import { parseKql } from '../../src/kql/parse.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
@@ -51,8 +52,10 @@ describe('range scanner reading into the search memory', () => {
     writeFileSync(file, `${lines.join('\n')}\n`);
     const size = lines.reduce((n, l) => n + l.length + 1, 0);
     const piece = { kind: 'file' as const, file, start: 0, end: size };
-    const withPrefilter = createPieceScanner({ query, prefilter: derivePrefilter(query), maxLineBytes: 3 << 20 })(piece);
-    const everyLine = createPieceScanner({ query, prefilter: null, maxLineBytes: 3 << 20 })(piece);
+    const job = compileReadJob({ query, prefilter: derivePrefilter(query), indexPatterns: [] });
+    expect(job.readBuffer?.length).toBe(2 << 20);
+    const withPrefilter = createPieceScanner(job, { maxLineBytes: 3 << 20 })(piece);
+    const everyLine = createPieceScanner(compileReadJob({ query, prefilter: null, indexPatterns: [] }), { maxLineBytes: 3 << 20 })(piece);
     expect(comparable(withPrefilter)).toEqual(comparable(everyLine));
     // Not vacuous: long lines crossed several reads, and the prefilter passed over most lines.
     expect(lines.some((l) => l.length > 2 << 20)).toBe(true);
