@@ -8,7 +8,8 @@
 import type { KueryNode } from '../kql/ast.js';
 import { compileKqlTree } from '../kql/compile-tree.js';
 import type { Prefilter } from '../kql/prefilter.js';
-import { calibratePrefilter, prefilterBatch } from '../kql/prefilter-scan.js';
+import { calibratePrefilter, createArenaPrefilter, prefilterBatch } from '../kql/prefilter-scan.js';
+import { READ_CHUNK_BYTES } from '../io/sources.js';
 import type { PortableJob, ReadJob } from '../io/job.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
 
@@ -29,15 +30,23 @@ function portable(spec: ReadJobSpec): PortableJob {
   return { worker: WORKER, data: spec, parsesEveryLine: spec.prefilter === null };
 }
 
-/** The job as given, its prefilter used as it is (in a worker: as the main thread calibrated it). */
+/**
+ * The job as given, its prefilter used as it is (in a worker: as the main thread calibrated it). The
+ * prefilter's search has memory of its own that the worker's reads go straight into.
+ */
 export function compileReadJob(spec: ReadJobSpec): ReadJob {
   const pf = spec.prefilter;
-  return {
+  const job: ReadJob = {
     predicate: compileKqlTree(spec.query),
     indexFilter: compileIndexFilter(spec.indexPatterns),
-    ...(pf !== null && { prefilter: (lines) => prefilterBatch(pf, lines) }),
     portable: () => portable(spec),
   };
+  if (pf !== null) {
+    const arena = createArenaPrefilter(pf, 2 * READ_CHUNK_BYTES);
+    job.prefilter = arena.mark;
+    if (arena.arena.length > 0) job.readBuffer = arena.arena;
+  }
+  return job;
 }
 
 /** A scan's job on the main thread, with the prefilter as calibrated so far (for the summary). */

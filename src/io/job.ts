@@ -30,6 +30,12 @@ export interface ReadJob {
    */
   emit?: 'events' | 'records';
   /**
+   * Memory the prefilter searches in place (the SIMD literal search's, two reads long): a reader of
+   * byte ranges fills it with its 1 MiB reads, its halves in turn, instead of fresh buffers, which
+   * spares the search a copy of every read. Empty or absent: fresh buffers.
+   */
+  readBuffer?: Buffer;
+  /**
    * How a worker thread rebuilds this job; without it the job is never sent to workers. Asked at
    * the moment a file is handed to workers, so a prefilter calibrated by then travels calibrated.
    */

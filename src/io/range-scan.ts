@@ -75,7 +75,7 @@ export function createPieceScanner(job: ReadJob, limits: PieceLimits = {}): Piec
     };
     let failure: PieceFailure | undefined;
     try {
-      for (const chunk of fileRangeChunks(piece.file, piece.start, piece.end)) take(decoder.push(chunk));
+      for (const chunk of fileRangeChunks(piece.file, piece.start, piece.end, job.readBuffer)) take(decoder.push(chunk));
       take(decoder.end());
     } catch (e) {
       if (!(e instanceof InputError)) throw e;

@@ -188,12 +188,40 @@ export function openChunks(raw: AsyncIterable<Buffer>): OpenedSource {
  * the last one), read synchronously: for plain files this costs about half the CPU of the stream
  * reader (measured: 1.3 s vs 2.5–2.8 s user on a 1.74 GB corpus). Stops early if the file shrank.
  */
-export function* fileRangeChunks(file: string, start: number, end: number = Number.POSITIVE_INFINITY): Generator<Buffer> {
+export function* fileRangeChunks(file: string, start: number, end: number = Number.POSITIVE_INFINITY, into?: Buffer): Generator<Buffer> {
   const fd = openSync(file, 'r');
   try {
-    yield* fdChunks(fd, start, end);
+    yield* into !== undefined && into.length >= 2 * READ_CHUNK_BYTES ? fdChunksInto(fd, start, end, into) : fdChunks(fd, start, end);
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * `fdChunks` reading into the two halves of `into` in turn (a job's readBuffer), for a line-mode
+ * consumer: it keeps views of the previous read only for its unfinished last line, which the other
+ * half leaves intact. After a read with no newline at all it may hold views into both halves, so the
+ * next read goes to a fresh Buffer.
+ */
+function* fdChunksInto(fd: number, start: number, end: number, into: Buffer): Generator<Buffer> {
+  let pos = start;
+  let half = 0;
+  let lastHadNewline = true;
+  while (pos < end) {
+    const len = Math.min(READ_CHUNK_BYTES, end - pos);
+    let buf: Buffer;
+    if (lastHadNewline) {
+      buf = into.subarray(half * READ_CHUNK_BYTES, half * READ_CHUNK_BYTES + len);
+      half ^= 1;
+    } else {
+      buf = Buffer.allocUnsafe(len);
+    }
+    const n = readSync(fd, buf, 0, len, pos);
+    if (n === 0) return;
+    pos += n;
+    const chunk = n === len ? buf : buf.subarray(0, n);
+    lastHadNewline = chunk.indexOf(0x0a) !== -1;
+    yield chunk;
   }
 }
 

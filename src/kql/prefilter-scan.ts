@@ -5,6 +5,8 @@
  * bytes): the surrounding quotes are checked by hand around each hit, and needles sharing a substring
  * are found with one pass over that substring, the rest verified around each hit.
  */
+import type { LiteralSearch } from '../io/literal-search/index.js';
+import { createNeedleSearch, lineAt, markLiteralLines } from './prefilter-literal-scan.js';
 import { choosePrefilter, staticAtomCost, type NeedleAtom, type Prefilter, type Requirement } from './prefilter.js';
 
 /** The part of the reader's LineBatch the prefilter reads (ends exclude "\n" and a trailing "\r"). */
@@ -151,7 +153,31 @@ function groupBySharedKey(members: Member[]): NeedleGroup[] {
   return groups;
 }
 
+/**
+ * The bytes a line must hold for each needle (its spelling inside its required quotes), then the
+ * escape triggers: the literals of the one-pass search (prefilter-literal-scan.ts).
+ */
+export function scanLiterals(needles: readonly NeedleAtom[]): string[] {
+  const { members, slash } = membersOf(needles);
+  const out = new Set<string>();
+  for (const m of members) out.add(`${m.quoteBefore ? '"' : ''}${m.bytes.toString('latin1')}${m.quoteAfter ? '"' : ''}`);
+  out.add('\\u');
+  if (slash) out.add('\\/');
+  return [...out];
+}
+
 const compiledCache = new WeakMap<Prefilter, CompiledScan>();
+const searchCache = new WeakMap<Prefilter, LiteralSearch | null>();
+
+/** The one-pass search for the prefilter's needles, or null where the indexOf passes serve. */
+export function needleSearchFor(pf: Prefilter): LiteralSearch | null {
+  let s = searchCache.get(pf);
+  if (s === undefined) {
+    s = createNeedleSearch(scanLiterals(pf.needles));
+    searchCache.set(pf, s);
+  }
+  return s;
+}
 
 function compiledFor(pf: Prefilter): CompiledScan {
   let c = compiledCache.get(pf);
@@ -162,8 +188,27 @@ function compiledFor(pf: Prefilter): CompiledScan {
   return c;
 }
 
+/**
+ * A prefilter for one reader that fills memory the search reads in place: `arena` (empty where the
+ * SIMD search is unavailable) holds `arenaBytes`; batches whose bytes lie in it are marked without a
+ * copy, any other batch as prefilterBatch marks it. One per reader: the arena is not shared.
+ */
+export interface ArenaPrefilter {
+  arena: Buffer;
+  mark(batch: ByteLines): Uint8Array;
+}
+
+export function createArenaPrefilter(pf: Prefilter, arenaBytes: number): ArenaPrefilter {
+  const literals = scanLiterals(pf.needles);
+  const search = createNeedleSearch(literals, arenaBytes);
+  if (search === null) return { arena: Buffer.alloc(0), mark: (batch) => prefilterBatch(pf, batch) };
+  return { arena: search.arena, mark: (batch) => markLiteralLines(search, batch) };
+}
+
 /** 1 for each line that may match (holds a needle or an escape that could spell one), 0 otherwise. */
 export function prefilterBatch(pf: Prefilter, batch: ByteLines): Uint8Array {
+  const search = needleSearchFor(pf);
+  if (search !== null) return markLiteralLines(search, batch);
   return scanLines(compiledFor(pf), batch);
 }
 
@@ -183,14 +228,7 @@ export function scanLines(scan: CompiledScan, batch: ByteLines): Uint8Array {
 }
 
 function lineOf(starts: ArrayLike<number>, count: number, abs: number): number {
-  let a = 0;
-  let b = count - 1;
-  while (a < b) {
-    const mid = (a + b + 1) >>> 1;
-    if (starts[mid]! <= abs) a = mid;
-    else b = mid - 1;
-  }
-  return a;
+  return lineAt(starts, 0, count, abs);
 }
 
 function markGroup(group: NeedleGroup, view: Buffer, lo: number, batch: ByteLines, mask: Uint8Array): void {

@@ -8,6 +8,8 @@
  *   npm run bench -- [--events 50000] [--runs 5] [--large] [--rss-scale 10] [--jq-lines 5000]
  *
  * --large uses the 1,000,000-event corpus (~1.8 GB) of the issue's goals.
+ * --slice-events N (default 200,000 with --large, else none): the literal-search section also runs
+ * on the first N events. --literal-search-only: only the baselines it needs and that section.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createReadStream, createWriteStream, rmSync } from 'node:fs';
@@ -15,6 +17,8 @@ import { cpus, availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { generateCorpus } from './gen-corpus.js';
+import { literalSearchSection } from './literal-search-section.js';
+import { cleanUp, median, runOnce } from './measure.js';
 
 const BENCH_DIR = '.bench';
 
@@ -24,6 +28,8 @@ interface Flags {
   rssScale: number;
   jqLines: number;
   seed: number;
+  sliceEvents: number;
+  literalSearchOnly: boolean;
 }
 
 function parseFlags(argv: string[]): Flags {
@@ -38,6 +44,8 @@ function parseFlags(argv: string[]): Flags {
     rssScale: Number(val('--rss-scale') ?? 10),
     jqLines: Number(val('--jq-lines') ?? 5000),
     seed: Number(val('--seed') ?? 1),
+    sliceEvents: Number(val('--slice-events') ?? (large ? 200_000 : 0)),
+    literalSearchOnly: argv.includes('--literal-search-only'),
   };
 }
 
@@ -55,21 +63,6 @@ interface Measure {
   failed?: string;
   /** Scaled from a slice: the factor applied. */
   scaledBy?: number;
-}
-
-const TIME_FILE = join(tmpdir(), `kmod-bench-time-${process.pid}`);
-
-function runOnce(cmd: string): { seconds: number; cpu: number; rssKB: number; stdout: string; status: number | null; stderr: string } {
-  const t0 = performance.now();
-  const r = spawnSync('/usr/bin/time', ['-f', '%M %U %S', '-o', TIME_FILE, 'sh', '-c', cmd], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const seconds = (performance.now() - t0) / 1000;
-  const [rss, user, sys] = (readFileSync(TIME_FILE, 'utf8').trim().split('\n').pop() ?? '').split(' ').map(Number);
-  return { seconds, cpu: (user ?? 0) + (sys ?? 0), rssKB: rss ?? 0, stdout: r.stdout ?? '', status: r.status, stderr: r.stderr ?? '' };
-}
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 /** Runs `cmd` `runs` times; `okStatus` lists the exit codes that mean success. */
@@ -198,23 +191,34 @@ async function main(): Promise<void> {
   const cli = 'node dist/cli/main.js';
   const rows: Measure[] = [];
   const r = flags.runs;
-  rows.push(measure('cat > /dev/null', `cat ${corpus} > /dev/null`, r, () => '-'));
-  if (which('rg')) rows.push(measure(`rg -c -F (${needles.join(' ')})`, `rg -c -F ${literalArgs} ${corpus}`, r, (s) => `${s.trim()} token lines`, [0, 1]));
-  else rows.push(measure(`grep -c -F (${needles.join(' ')}) | cat`, `grep -c -F ${literalArgs} ${corpus} | cat`, r, (s) => `${s.trim()} token lines`, [0, 1]));
-  // No --quiet: the summary (stderr) gives the match count that every variant must agree on.
-  const scanRow = (name: string, extra: string, runs: number) => rows.push(measure(name, `${cli} scan ${corpus} --format ndjson ${extra}`, runs, cliResult, [0, 1]));
-  // The default picks 2 workers for large files only when a core looks idle: the explicit rows show both paths.
-  scanRow('scan --format ndjson (new_terms; default threads)', '', r);
-  scanRow('scan (new_terms) --threads 1', '--threads 1', r);
-  scanRow('scan (new_terms) --threads 2', '--threads 2', r);
-  scanRow('scan --mode query --threads 1', '--mode query --threads 1', r);
-  scanRow('scan --mode query --threads 2', '--mode query --threads 2', r);
-  scanRow('scan --mode query --no-prefilter --threads 1', '--mode query --no-prefilter --threads 1', Math.min(r, 3));
-  scanRow('scan --mode query --no-prefilter --threads 2', '--mode query --no-prefilter --threads 2', Math.min(r, 3));
+  const full = !flags.literalSearchOnly;
   // The HTML report over the same corpus: same reader, plus fates, near misses and the page.
   const reportHtml = join(BENCH_DIR, 'report.html');
-  const reportResult = (_o: string, e: string) => /^report \S+ \(([^)]*)\): (.*)$/m.exec(e)?.slice(1).join(': ') ?? '?';
-  rows.push(measure('report -o report.html (new_terms)', `${cli} report ${corpus} -o ${reportHtml} --exit-zero`, r, reportResult));
+  if (full) {
+    rows.push(measure('cat > /dev/null', `cat ${corpus} > /dev/null`, r, () => '-'));
+    if (which('rg')) rows.push(measure(`rg -c -F (${needles.join(' ')})`, `rg -c -F ${literalArgs} ${corpus}`, r, (s) => `${s.trim()} token lines`, [0, 1]));
+    else rows.push(measure(`grep -c -F (${needles.join(' ')}) | cat`, `grep -c -F ${literalArgs} ${corpus} | cat`, r, (s) => `${s.trim()} token lines`, [0, 1]));
+    // No --quiet: the summary (stderr) gives the match count that every variant must agree on.
+    const scanRow = (name: string, extra: string, runs: number) => rows.push(measure(name, `${cli} scan ${corpus} --format ndjson ${extra}`, runs, cliResult, [0, 1]));
+    // The default picks 2 workers for large files only when a core looks idle: the explicit rows show both paths.
+    scanRow('scan --format ndjson (new_terms; default threads)', '', r);
+    scanRow('scan (new_terms) --threads 1', '--threads 1', r);
+    scanRow('scan (new_terms) --threads 2', '--threads 2', r);
+    scanRow('scan --mode query --threads 1', '--mode query --threads 1', r);
+    scanRow('scan --mode query --threads 2', '--mode query --threads 2', r);
+    scanRow('scan --mode query --no-prefilter --threads 1', '--mode query --no-prefilter --threads 1', Math.min(r, 3));
+    scanRow('scan --mode query --no-prefilter --threads 2', '--mode query --no-prefilter --threads 2', Math.min(r, 3));
+    const reportResult = (_o: string, e: string) => /^report \S+ \(([^)]*)\): (.*)$/m.exec(e)?.slice(1).join(': ') ?? '?';
+    rows.push(measure('report -o report.html (new_terms)', `${cli} report ${corpus} -o ${reportHtml} --exit-zero`, r, reportResult));
+    rows.push(measure('stage: node start-up (bundle)', `node ${stagesJs} noop`, r, () => '-'));
+    rows.push(measure('stage: read 1 MiB', `node ${stagesJs} read ${corpus}`, r, () => '-'));
+    rows.push(measure('stage: prefilter only', `node ${stagesJs} prefilter ${corpus}`, r, stageResult));
+    rows.push(measure('stage: prefilter + parse + predicate', `node ${stagesJs} prefilter-parse ${corpus}`, r, stageResult));
+    rows.push(measure('parallel (2 workers): prefilter + parse + predicate', `node ${stagesJs} parallel ${corpus}`, r, stageResult));
+    rows.push(measure('parallel (2 workers): parse every line + predicate', `node ${stagesJs} parallel-noprefilter ${corpus}`, Math.min(r, 3), stageResult));
+    rows.push(measure('stage: parse every line + predicate', `node ${stagesJs} parse-all ${corpus}`, Math.min(r, 3), stageResult));
+    rows.push(measure('stage: ndjson package parse stream, every line + predicate', `node ${stagesJs} ndjson-parse-all ${corpus}`, Math.min(r, 3), stageResult));
+  }
   const comparePair = pairedRatio(
     'scan --threads 1 (v210)',
     `${cli} scan ${corpus} --format ndjson --quiet --threads 1 > /dev/null`,
@@ -222,14 +226,6 @@ async function main(): Promise<void> {
     `${cli} compare --all ${corpus} --format ndjson --quiet --threads 1 > /dev/null`,
     r,
   );
-  rows.push(measure('stage: node start-up (bundle)', `node ${stagesJs} noop`, r, () => '-'));
-  rows.push(measure('stage: read 1 MiB', `node ${stagesJs} read ${corpus}`, r, () => '-'));
-  rows.push(measure('stage: prefilter only', `node ${stagesJs} prefilter ${corpus}`, r, stageResult));
-  rows.push(measure('stage: prefilter + parse + predicate', `node ${stagesJs} prefilter-parse ${corpus}`, r, stageResult));
-  rows.push(measure('parallel (2 workers): prefilter + parse + predicate', `node ${stagesJs} parallel ${corpus}`, r, stageResult));
-  rows.push(measure('parallel (2 workers): parse every line + predicate', `node ${stagesJs} parallel-noprefilter ${corpus}`, Math.min(r, 3), stageResult));
-  rows.push(measure('stage: parse every line + predicate', `node ${stagesJs} parse-all ${corpus}`, Math.min(r, 3), stageResult));
-  rows.push(measure('stage: ndjson package parse stream, every line + predicate', `node ${stagesJs} ndjson-parse-all ${corpus}`, Math.min(r, 3), stageResult));
 
   if (which('jq')) {
     const slice = join(BENCH_DIR, `slice-${flags.jqLines}.ndjson`);
@@ -254,13 +250,30 @@ async function main(): Promise<void> {
       ttiLine = `report in chromium (file://): ${(o.bytes / 1e6).toFixed(2)} MB, interactive ${o.readyMs} ms after navigation (median of ${o.readyMsAll.join(', ')}), alert text filter ${o.filterMs} ms, timeline zoom ${o.zoomMs} ms`;
     } else ttiLine = `report time to interactive: failed: ${t.stderr.trim().split('\n').pop()}`;
   }
+  const jqRow = rows.find((m) => m.name.startsWith('jq') && m.seconds !== undefined);
+  const files = [{ label: `${(events / 1000).toLocaleString('en-US')}k events (${(bytes / 1e6).toFixed(0)} MB)`, path: corpus, bytes }];
+  if (flags.sliceEvents > 0 && flags.sliceEvents < events) {
+    const slicePath = join(BENCH_DIR, `slice-${flags.sliceEvents}.ndjson`);
+    const sliceBytes = existsSync(slicePath) ? statSync(slicePath).size : await sliceFile(corpus, slicePath, flags.sliceEvents);
+    files.push({ label: `first ${(flags.sliceEvents / 1000).toLocaleString('en-US')}k events (${(sliceBytes / 1e6).toFixed(0)} MB)`, path: slicePath, bytes: sliceBytes });
+  }
+  const section = which('rg')
+    ? literalSearchSection({
+        files,
+        runs: r,
+        stagesJs,
+        benchDir: BENCH_DIR,
+        rgArgs: literalArgs,
+        ...(jqRow?.seconds !== undefined && { jqSecondsPerByte: jqRow.seconds / bytes }),
+      })
+    : ['### Literal search (issue 16)', '', 'Not measured: rg is not installed (apt-get install ripgrep).'];
 
   const evalCost = spawnSync('node', [stagesJs, 'eval-cost', corpus], { encoding: 'utf8' });
   const evalLine = evalCost.status === 0 ? stageResult(evalCost.stdout) : `failed: ${evalCost.stderr.trim().split('\n').pop()}`;
 
   // Peak RSS at 1× and rssScale× input: the CLI when it works, else the in-process pipeline.
   const rssRows: string[] = [];
-  if (flags.rssScale > 1) {
+  if (full && flags.rssScale > 1) {
     const big = join(BENCH_DIR, `corpus-${flags.events * flags.rssScale}-${flags.seed}.ndjson`);
     if (!existsSync(big)) {
       process.stderr.write(`generating ${big}…\n`);
@@ -317,10 +330,11 @@ async function main(): Promise<void> {
   if (rssRows.length > 0) {
     lines.push('', `| peak RSS | 1× (${mb.toFixed(0)} MB) MB | ${flags.rssScale}× MB | ${flags.rssScale}× s |`, '|---|---:|---:|---:|', ...rssRows);
   }
+  lines.push('', ...section);
   const md = `${lines.join('\n')}\n`;
   writeFileSync(join(BENCH_DIR, 'results.md'), md);
   process.stdout.write(md);
-  rmSync(TIME_FILE, { force: true });
+  cleanUp();
 }
 
 await main();

@@ -10,6 +10,11 @@
  *   ndjson-parse-all the same with the `ndjson` package's parse stream (split2 + JSON.parse per line):
  *                   the library a line-oriented tool would reach for, measured beside our reader
  *   eval-cost       evaluation cost per event of the rule query on pre-parsed events (ns, median of runs)
+ *   pipeline STEP   the range scanner's own parts, cumulatively, up to STEP: read (1 MiB reads into the
+ *                   search memory, or fresh buffers where the search has none), split (+ lines), search
+ *                   (+ the prefilter's marks: one SIMD pass, or the indexOf passes), verify (+ the
+ *                   structural check and accounting of every line, none parsed), parse (+ JSON.parse of
+ *                   the candidate lines), evaluate (+ the query); run.ts takes the differences
  *
  * The predicate is compileKql(BUILTIN_RULE.query) when the KQL compiler is present, otherwise the
  * test suite's reference interpreter over the hand-built v210 AST (the output says which).
@@ -20,7 +25,11 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { KueryNode } from '../../src/kql/ast.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
-import { calibratePrefilter, prefilterBatch, byteLinesOf, type ByteLines } from '../../src/kql/prefilter-scan.js';
+import { calibratePrefilter, createArenaPrefilter, prefilterBatch, byteLinesOf, type ByteLines } from '../../src/kql/prefilter-scan.js';
+import { Accounting } from '../../src/io/accounting.js';
+import { decodeBatch } from '../../src/io/decode.js';
+import { LineSplitter } from '../../src/io/lines.js';
+import { compileIndexFilter } from '../../src/rule/index-patterns.js';
 import { BUILTIN_RULE } from '../../src/rule/builtin.js';
 import { V210_AST } from '../kql/ast-builders.js';
 import { evaluate } from '../kql/reference-eval.js';
@@ -178,6 +187,48 @@ async function main(): Promise<void> {
       matches += r.matches.length;
     }
     Object.assign(out, { threads, lines, candidates, matches, predicate: 'compileKql' });
+  } else if (stage === 'pipeline') {
+    const steps = ['read', 'split', 'search', 'verify', 'parse', 'evaluate'];
+    const until = steps.indexOf(process.argv[4] ?? 'evaluate');
+    if (until === -1) throw new Error(`pipeline step is one of ${steps.join(', ')}`);
+    const pf = calibratePrefilter(derivePrefilter(rq.ast)!, firstBatch(file));
+    const prefilter = createArenaPrefilter(pf, 2 * CHUNK);
+    const arena = prefilter.arena;
+    const acct = new Accounting();
+    const splitter = new LineSplitter(file);
+    const decodeOpts = { indexFilter: compileIndexFilter(BUILTIN_RULE.index) };
+    const fd = openSync(file, 'r');
+    let half = 0;
+    let lastHadNewline = true;
+    let lines = 0;
+    let candidates = 0;
+    let matches = 0;
+    for (;;) {
+      const inArena: boolean = arena.length >= 2 * CHUNK && lastHadNewline;
+      const buf: Buffer = inArena ? arena.subarray(half * CHUNK, (half + 1) * CHUNK) : Buffer.allocUnsafe(CHUNK);
+      if (inArena) half ^= 1;
+      const n = readSync(fd, buf, 0, CHUNK, null);
+      if (n === 0 || until < 1) {
+        if (n === 0) break;
+        continue;
+      }
+      const chunk: Buffer = buf.subarray(0, n);
+      lastHadNewline = chunk.indexOf(10) !== -1;
+      for (const item of splitter.push(chunk)) {
+        if (item.type !== 'lines') continue;
+        const batch = item.batch;
+        lines += batch.count;
+        if (until < 2) continue;
+        const mask = prefilter.mark(batch);
+        for (let i = 0; i < mask.length; i++) candidates += mask[i]!;
+        if (until < 3) continue;
+        const evs = decodeBatch(batch, until < 4 ? new Uint8Array(batch.count) : mask, decodeOpts, acct);
+        if (until < 5) continue;
+        for (const ev of evs) if (rq.predicate(ev.source)) matches++;
+      }
+    }
+    closeSync(fd);
+    Object.assign(out, { step: steps[until], engine: arena.length > 0 ? 'wasm-simd' : 'indexOf', lines, candidates, matches });
   } else if (stage === 'eval-cost') {
     const events: unknown[] = [];
     forEachBatch(file, (batch) => {

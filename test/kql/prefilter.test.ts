@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { WILDCARD_SENTINEL, type KueryNode } from '../../src/kql/ast.js';
 import { choosePrefilter, derivePrefilter, type NeedleAtom, type Prefilter } from '../../src/kql/prefilter.js';
-import { calibratePrefilter, prefilterBatch, byteLinesOf } from '../../src/kql/prefilter-scan.js';
+import { byteLinesOf, calibratePrefilter, compileScan, needleSearchFor, prefilterBatch, scanLines } from '../../src/kql/prefilter-scan.js';
 import { BUILTIN_RULE } from '../../src/rule/builtin.js';
 import { parseKql } from '../../src/kql/parse.js';
 import { compileKql } from '../../src/kql/compile.js';
@@ -279,8 +279,14 @@ describe('prefilter soundness (property)', () => {
           const text = ls.map((l, i) => l + (events[i]![2] ? '\r\n' : '\n')).join('');
           const batch = byteLinesOf(Buffer.from(text, 'utf8'));
           const compiled = compileKql(query);
-          for (const pf of [derived, choosePrefilter(derived.requirement, seededCost(costSeed)), calibratePrefilter(derived, batch)]) {
+          const prefilters = [derived, choosePrefilter(derived.requirement, seededCost(costSeed)), calibratePrefilter(derived, batch)];
+          for (const pf of prefilters) {
             const mask = prefilterBatch(pf, batch);
+            if (pf === prefilters[2]) {
+              // The one-pass SIMD search marks exactly the lines the per-key indexOf passes mark.
+              expect(needleSearchFor(pf)?.engine).toBe('wasm-simd');
+              expect([...mask]).toEqual([...scanLines(compileScan(pf.needles, pf.searchKeys), batch)]);
+            }
             events.forEach(([ev], i) => {
               stats.lines++;
               if (mask[i] === 0) {
