@@ -13,6 +13,7 @@ import { fieldTimeOf, formatTime } from '../ecs/time.js';
 import type { Rule } from '../rule/schema.js';
 import type { EventIdentity } from './alert-id.js';
 import { ruleOrigin } from '../rule/origin.js';
+import type { TermValue } from '../ecs/typed-terms.js';
 
 export type AlertDocument = Record<string, unknown> & {
   '@timestamp': string;
@@ -183,8 +184,8 @@ export interface AlertInput {
   /** The run that created the alert (its start time), epoch ms. */
   runTime: number;
   executionUuid: string;
-  /** new_terms only: the combination's values in field order. */
-  newTerms?: readonly string[];
+  /** new_terms only: the combination's values in field order, as JSON values of each field's type. */
+  newTerms?: readonly TermValue[];
 }
 
 /** Builds one alert document. Pure: same input, same document. */

@@ -8,6 +8,7 @@
 import type { KueryNode } from '../kql/ast.js';
 import { compileKqlTree } from '../kql/compile-tree.js';
 import type { Prefilter } from '../kql/prefilter.js';
+import type { FieldTypeTable } from '../kql/compile-typed.js';
 import { calibratePrefilter, prefilterBatch } from '../kql/prefilter-scan.js';
 import type { PortableJob, ReadJob } from '../io/job.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
@@ -20,7 +21,11 @@ export interface ReadJobSpec {
   prefilter: Prefilter | null;
   /** The rule's index patterns (see rule/index-patterns.ts); empty: every index is in scope. */
   indexPatterns: readonly string[];
+  /** Mappings of the query's fields (kql/compile-typed.ts); absent: every field a keyword. */
+  fieldTypes?: FieldTypeTable;
 }
+
+const compileQuery = (spec: ReadJobSpec) => compileKqlTree(spec.query, spec.fieldTypes === undefined ? {} : { fieldTypes: spec.fieldTypes });
 
 /** The worker's module: it compiles the spec it is started with (see io/worker-loop.ts). */
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
@@ -33,7 +38,7 @@ function portable(spec: ReadJobSpec): PortableJob {
 export function compileReadJob(spec: ReadJobSpec): ReadJob {
   const pf = spec.prefilter;
   return {
-    predicate: compileKqlTree(spec.query),
+    predicate: compileQuery(spec),
     indexFilter: compileIndexFilter(spec.indexPatterns),
     ...(pf !== null && { prefilter: (lines) => prefilterBatch(pf, lines) }),
     portable: () => portable(spec),
@@ -55,7 +60,7 @@ export function createScanJob(spec: ReadJobSpec): ScanReadJob {
   let pf = spec.prefilter;
   let calibrated = false;
   const job: ReadJob = {
-    predicate: compileKqlTree(spec.query),
+    predicate: compileQuery(spec),
     indexFilter: compileIndexFilter(spec.indexPatterns),
     portable: () => portable({ ...spec, prefilter: pf }),
   };

@@ -1,7 +1,8 @@
 /*
  * KQL semantics: what a compiled query matches, and where this deviates from a live cluster.
  *
- * Every field is treated as an ECS `keyword` field (all fields of the v210 rule are):
+ * Without field types every field is treated as an ECS `keyword` field (all fields of the v210 rule
+ * are); with them (CompileKqlOptions.fieldTypes) clauses on other types follow kql/typed-clauses.ts:
  * - `f:v` (quoted or not) holds when some value of f, as the term Elasticsearch indexes for a keyword
  *   (strings as-is, numbers and booleans as their JSON text, objects never), equals v exactly and
  *   case-sensitively. Unquoted `true`/`false` compare as the text "true"/"false", so they match the
@@ -33,6 +34,7 @@
  */
 import type { KueryNode, RangeOperator, ValueNode } from './ast.js';
 import { compileRangeBound } from './range.js';
+import { compileTypedTree, needsTypes, type FieldTypeTable } from './compile-typed.js';
 import { compileWildcardMatcher, isLoneWildcard, wildcardAsText } from './wildcard.js';
 import {
   ECS_KEYWORD_IGNORE_ABOVE,
@@ -46,6 +48,11 @@ import {
 export interface CompileKqlOptions {
   /** Strings longer than this are not indexed (ECS keyword ignore_above); default 1024. */
   ignoreAbove?: number;
+  /**
+   * Mappings of the fields the query names: clauses on fields that are not plain keywords are
+   * evaluated by type (kql/compile-typed.ts). Fields not in the table are keywords as above.
+   */
+  fieldTypes?: FieldTypeTable;
 }
 
 export type EventPredicate = (event: unknown) => boolean;
@@ -60,6 +67,7 @@ const always: EventPredicate = () => true;
  */
 export function compileKqlTree(ast: KueryNode, options: CompileKqlOptions = {}): EventPredicate {
   const ignoreAbove = options.ignoreAbove ?? ECS_KEYWORD_IGNORE_ABOVE;
+  if (options.fieldTypes !== undefined && needsTypes(ast, options.fieldTypes)) return compileTypedTree(ast, options.fieldTypes, compileNode, ignoreAbove);
   return compileNode(ast, ignoreAbove);
 }
 
