@@ -5,8 +5,8 @@
  * walked here so each leaf sees its full field name.
  */
 import type { KueryNode } from './ast.js';
-import { isLoneWildcard } from './wildcard.js';
-import { isPlainKeyword, typedExistsTest, typedIsTest, typedRangeTest, type ValueTest } from './typed-clauses.js';
+import { isPlainKeyword } from './typed-clauses.js';
+import { typedLeafTest } from './explain-typed.js';
 import { compileFieldVisitor, isPlainObject, ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
 import type { FieldMapping } from '../ecs/field-types.js';
 
@@ -71,26 +71,12 @@ export function compileTypedTree(ast: KueryNode, table: FieldTypeTable, keyword:
         const m = name === undefined ? undefined : table[prefix + name];
         if (name === undefined || m === undefined) return keyword(node, defaultIgnoreAbove);
         if (isPlainKeyword(m)) return keyword(node, m.ignore_above ?? Number.MAX_SAFE_INTEGER);
-        const test = leafTest(prefix + name, m, node);
+        // One definition of a typed clause's test, shared with explain (kql/explain-typed.ts).
+        const test = typedLeafTest(node, table, prefix) ?? ((): never => { throw new Error(`internal error: ${node.function} on ${name} is not typed`); })();
         const visit = compileFieldVisitor(name);
         return (e) => visit(e, test);
       }
     }
   };
   return compile(ast, '');
-}
-
-function leafTest(field: string, m: FieldMapping, node: KueryNode): ValueTest {
-  switch (node.function) {
-    case 'is': {
-      const value = node.arguments[1];
-      return value.type === 'wildcard' && isLoneWildcard(value.value) ? typedExistsTest(m) : typedIsTest(field, m, value);
-    }
-    case 'exists':
-      return typedExistsTest(m);
-    case 'range':
-      return typedRangeTest(field, m, node.arguments[1], node.arguments[2]);
-    default:
-      throw new Error(`internal error: ${node.function} is not a field clause`);
-  }
 }

@@ -1,5 +1,6 @@
 /**
- * What `explain` needs of field types: for a clause on a field typed otherwise than a plain keyword,
+ * The typed test of one clause, for the compiler (kql/compile-typed.ts) and explain alike: for a
+ * clause on a field typed otherwise than a plain keyword,
  * the same per-value test the compiled predicate uses (kql/typed-clauses.ts), so explain and the
  * predicate agree clause by clause.
  */
