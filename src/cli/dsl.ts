@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { parseIsoTime } from '../ecs/time.js';
-import { buildEsQuery } from '../kql/dsl.js';
+import { buildEsQuery, ECS_FIELD_TYPES } from '../kql/dsl.js';
+import { dataViewTypes, resolveFieldTypes } from './field-types.js';
 import { newTermsAggregationRequests } from '../rule/new-terms-requests.js';
 import { EXIT_OK, UserFacingError } from './exit.js';
 import { parseOptions, ruleVersionOption } from './options.js';
@@ -46,18 +47,21 @@ const dslOptionsSchema = z.object({
   ruleVersion: ruleVersionOption.optional(),
   window: windowSchema.optional(),
   terms: termsSchema.optional(),
+  mapping: z.string().min(1).optional(),
 });
 
 export async function runDsl(raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(dslOptionsSchema, raw);
   const { rule, ast } = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   if (opts.terms !== undefined && opts.window === undefined) throw new UserFacingError('--terms needs --window FROM,TO');
+  // The data view's types for the query's fields: the same field types scan evaluates with.
+  const fieldTypes = { ...ECS_FIELD_TYPES, ...dataViewTypes(ast, resolveFieldTypes(rule, opts.mapping)) };
   if (opts.window === undefined) {
-    process.stdout.write(`${JSON.stringify(buildEsQuery(ast), null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify(buildEsQuery(ast, { fieldTypes }), null, 2)}\n`);
     return EXIT_OK;
   }
   if (rule.type !== 'new_terms') throw new UserFacingError(`--window: rule "${rule.name}" is a ${rule.type} rule; aggregation requests exist for new_terms rules only`);
-  const requests = newTermsAggregationRequests(rule, opts.window, { queryAst: ast, ...(opts.terms !== undefined && { terms: opts.terms }) });
+  const requests = newTermsAggregationRequests(rule, opts.window, { queryAst: ast, fieldTypes, ...(opts.terms !== undefined && { terms: opts.terms }) });
   process.stdout.write(`${JSON.stringify(requests, null, 2)}\n`);
   return EXIT_OK;
 }

@@ -19,12 +19,14 @@ import { compileIndexFilter } from '../rule/index-patterns.js';
 import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, ruleVersionOption } from './options.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
+import { queryTypeTable, resolveFieldTypes } from './field-types.js';
 
 const explainOptionsSchema = z.object({
   format: z.enum(['tree', 'json']).default('tree'),
   rule: z.string().min(1).optional(),
   ruleId: z.string().min(1).optional(),
   ruleVersion: ruleVersionOption.optional(),
+  mapping: z.string().min(1).optional(),
   matchesOnly: z.boolean().default(false),
   color: z.boolean().optional(),
   strict: z.boolean().default(false),
@@ -41,7 +43,8 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   }
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const inScope = compileIndexFilter(active.rule.index);
-  const counter = new ClauseCounter(active.ast);
+  // Clauses on non-keyword fields are explained by type, as scan evaluates them.
+  const counter = new ClauseCounter(active.ast, queryTypeTable(active.ast, resolveFieldTypes(active.rule, opts.mapping)));
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true });
   guardStream(process.stderr);

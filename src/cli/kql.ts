@@ -8,6 +8,8 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
 import { compileKql } from '../kql/compile.js';
+import { ecsFieldTypes } from '../ecs/field-types.js';
+import { queryTypeTable, resolveFieldTypes, QUERY_ONLY_RULE } from './field-types.js';
 import { renderDiagnostics } from '../output/summary.js';
 import { guardStream, stdoutSink } from '../output/sink.js';
 import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
@@ -25,14 +27,16 @@ export function runKqlParse(query: string): number {
   return EXIT_OK;
 }
 
-const matchOptionsSchema = z.object({ strict: z.boolean().default(false), quiet: z.boolean().default(false) });
+const matchOptionsSchema = z.object({ strict: z.boolean().default(false), quiet: z.boolean().default(false), mapping: z.string().min(1).optional() });
 
 export async function runKqlMatch(query: string, inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(matchOptionsSchema, raw);
   requireInput(inputs, 'kql match');
   const { ast, warnings } = compileRuleQuery(query, 'query');
   for (const w of warnings) process.stderr.write(`warning: ${formatKqlWarning('query', w)}\n`);
-  const predicate = compileKql(ast);
+  // Field types: --mapping, else ECS's (a field ECS does not define is a keyword).
+  const types = opts.mapping === undefined ? ecsFieldTypes() : resolveFieldTypes(QUERY_ONLY_RULE, opts.mapping);
+  const predicate = compileKql(ast, { fieldTypes: queryTypeTable(ast, types) });
   const acct = new Accounting({ strict: opts.strict });
   guardStream(process.stderr);
   const out = stdoutSink();

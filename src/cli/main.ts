@@ -36,6 +36,7 @@ function scanOptions(cmd: Command): Command {
     .option('--rule <file>', 'load another rule: detection-rules TOML, prebuilt package JSON, or Kibana export NDJSON')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (one or several indices); default ECS (+ Elastic Defend for its process data stream)')
     .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (kibana.alert.rule.uuid; alert ids depend on it)")
     .option('--space <id>', 'Kibana space id', 'default')
     .option('--state <file>', 'keep new_terms history between invocations in FILE')
@@ -125,6 +126,7 @@ function buildProgram(): Command {
     .description('print the input lines whose events match the query, unchanged, in input order (like jq select)')
     .argument('<query>', 'KQL query')
     .argument('[inputs...]', 'NDJSON files or directories; stdin when none')
+    .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (default: ECS)')
     .option('--strict', 'stop at the first malformed line (exit 2)', false)
     .option('-q, --quiet', 'no summary on stderr', false)
     .action(async (query: string, inputs: string[], opts: Record<string, unknown>) => {
@@ -140,6 +142,7 @@ function buildProgram(): Command {
     .option('--rule <file>', 'explain another rule (TOML, package JSON, Kibana export NDJSON)')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (default: ECS, + Elastic Defend for its process data stream)')
     .option('--matches-only', 'only show events that match', false)
     .option('--all-versions', 'per event: which versions of the built-in rule match it, and why not for the others', false)
     .option('--color', 'force colour')
@@ -156,6 +159,7 @@ function buildProgram(): Command {
     .option('--rule <file>', 'another rule file')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (the data view Kibana would resolve against)')
     .option('--window <from,to>', 'ISO times of one run window: print the new_terms phase 1 request (and 2/3 with --terms)')
     .option('--terms <json>', 'JSON array of term combinations for phases 2 and 3, e.g. \'[["/usr/bin/kmod","/usr/bin/bash"]]\'')
     .action(async (opts: Record<string, unknown>) => {
@@ -170,6 +174,7 @@ function buildProgram(): Command {
     .option('--rule <file>', 'another rule file')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .option('--mapping <file>', 'field types from FILE (GET <index>/_mapping JSON); the types used are listed on stderr')
     .action(async (opts: Record<string, unknown>) => {
       const { runRuleShow } = await import('./rule.js');
       process.exitCode = await runRuleShow(opts);

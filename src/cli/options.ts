@@ -49,6 +49,7 @@ export const scanOptionsSchema = z.object({
   rule: z.string().min(1).optional(),
   ruleId: z.string().min(1).optional(),
   ruleVersion: ruleVersionOption.optional(),
+  mapping: z.string().min(1).optional(),
   ruleUuid: z.string().min(1).optional(),
   space: z
     .string()

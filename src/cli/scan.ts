@@ -25,12 +25,14 @@ import type { OutputFormat } from '../output/types.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema, type ScanOptions } from './options.js';
 import { formatKqlWarning, loadActiveRule, type ActiveRule } from './rule-source.js';
+import { queryTypeTable, resolveFieldTypes } from './field-types.js';
+import type { FieldTypeTable } from '../kql/compile-typed.js';
 import { detectionSection, inputSection } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
 
 /** `--explain`: the query explained on the alert's source event, added to the alert. */
-export function withExplanation(ast: KueryNode, alert: AlertDocument): AlertDocument {
-  const summary = summarizeExplanation(explainKql(ast, sourceOfAlert(alert)));
+export function withExplanation(ast: KueryNode, alert: AlertDocument, types?: FieldTypeTable): AlertDocument {
+  const summary = summarizeExplanation(explainKql(ast, sourceOfAlert(alert), types));
   return { ...alert, 'kmod_enum_detect.explain': summary.text, 'kmod_enum_detect.branches': summary.branches };
 }
 
@@ -75,6 +77,8 @@ export async function libraryOptions(opts: ScanOptions, active: ActiveRule): Pro
     space: opts.space,
     strict: opts.strict,
     prefilter: opts.prefilter,
+    // Field types (--mapping, else ECS with Elastic Defend's process data stream where the rule reads it).
+    fieldTypes: resolveFieldTypes(active.rule, opts.mapping),
     ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
   };
   const copied = ['mode', 'ruleUuid', 'start', 'end', 'interval', 'from', 'historyWindowStart', 'maxSignals'] as const;
@@ -105,7 +109,7 @@ function wantsHistogram(opts: ScanOptions): boolean {
   return (opts.format ?? defaultFormat(opts.output)) === 'pretty' && process.stdout.isTTY === true && opts.output === undefined;
 }
 
-async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, histogram?: HostTimelineCollector): Promise<void> {
+async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, typeTable: FieldTypeTable, histogram?: HostTimelineCollector): Promise<void> {
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
   const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
@@ -130,7 +134,7 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
   await formatter.begin?.();
   for (const alert of result.alerts) {
     if (sink.closed) break;
-    await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
+    await formatter.alert(opts.explain ? withExplanation(active.ast, alert, typeTable) : alert);
   }
   const literals = result.prefilter === null ? prefilterOff(opts) : result.prefilter.needles.map((n) => n.text).join(', ');
   const acct = result.accounting;
@@ -147,6 +151,8 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   requireInput(inputs, 'scan');
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const lib = await libraryOptions(opts, active);
+  // A clause Elasticsearch would refuse for its field's type is a usage error, before any input is read.
+  const typeTable = queryTypeTable(active.ast, lib.fieldTypes!);
   const scan = prepare(inputs, lib, opts.state);
   guardStream(process.stderr);
 
@@ -177,7 +183,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     } finally {
       progress.done();
     }
-    await writeResult(opts, active, result, sink, histogram);
+    await writeResult(opts, active, result, sink, typeTable, histogram);
     await sink.close();
     if (opts.state !== undefined) saveState(opts.state, result.state);
     return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;

@@ -12,6 +12,8 @@ import { get } from './get.js';
 import { fieldTimeOf, formatTime } from '../ecs/time.js';
 import type { Rule } from '../rule/schema.js';
 import type { EventIdentity } from './alert-id.js';
+import { ruleOrigin } from '../rule/origin.js';
+import type { TermValue } from '../ecs/typed-terms.js';
 
 /** An alert as Kibana writes it to `.alerts-security.alerts-<space>`: the source event plus flat `kibana.*` keys. */
 export type AlertDocument = Record<string, unknown> & {
@@ -120,7 +122,14 @@ export function buildReason(source: unknown, severity: string, ruleName: string)
   return `${r} created ${severity} alert ${ruleName}.`;
 }
 
-/** The rule's parameters in snake_case, as `kibana.alert.rule.parameters` holds them. */
+/**
+ * The rule's parameters in snake_case, as `kibana.alert.rule.parameters` holds them: buildAlertFields
+ * (rule_types/factories/utils/build_alert.ts) spreads commonParamsCamelToSnake and
+ * typeSpecificCamelToSnake (rule_management/logic/detection_rules_client/converters/). From those:
+ * `immutable`/`rule_source` say whether the rule is prebuilt (rule/origin.ts); `setup` is
+ * `params.setup ?? ''`; `filters` is `params.filters`, so a rule without filters has no key once
+ * serialised (JSON drops undefined).
+ */
 export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unknown> {
   const p: Record<string, unknown> = {
     description: rule.description,
@@ -139,11 +148,10 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     references: rule.references,
     version: rule.version,
     exceptions_list: [],
-    immutable: true,
-    rule_source: { type: 'external', is_customized: false },
+    ...ruleOrigin(rule),
     related_integrations: rule.related_integrations,
     required_fields: rule.required_fields,
-    setup: rule.setup,
+    setup: rule.setup ?? '',
     note: rule.note,
     timestamp_override: rule.timestamp_override,
     timestamp_override_fallback_disabled: rule.timestamp_override_fallback_disabled,
@@ -151,7 +159,6 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     language: rule.language,
     index: rule.index,
     query: rule.query,
-    filters: [],
   };
   if (mode === 'new_terms') {
     p.new_terms_fields = rule.new_terms_fields;
@@ -178,8 +185,8 @@ export interface AlertInput {
   /** The run that created the alert (its start time), epoch ms. */
   runTime: number;
   executionUuid: string;
-  /** new_terms only: the combination's values in field order. */
-  newTerms?: readonly string[];
+  /** new_terms only: the combination's values in field order, as JSON values of each field's type. */
+  newTerms?: readonly TermValue[];
 }
 
 /** Builds one alert document. Pure: same input, same document. */
@@ -216,7 +223,7 @@ export function buildAlertDocument(ctx: AlertContext, input: AlertInput): AlertD
     'kibana.alert.rule.exceptions_list': [],
     'kibana.alert.rule.false_positives': rule.false_positives,
     'kibana.alert.rule.from': rule.from,
-    'kibana.alert.rule.immutable': true,
+    'kibana.alert.rule.immutable': ruleOrigin(rule).immutable,
     'kibana.alert.rule.interval': rule.interval,
     'kibana.alert.rule.indices': rule.index,
     'kibana.alert.rule.license': rule.license,
@@ -246,6 +253,10 @@ export function buildAlertDocument(ctx: AlertContext, input: AlertInput): AlertD
     ...groupLeaves(input.source, 'event', 'kibana.alert.original_event'),
     ...groupLeaves(input.source, 'data_stream', 'kibana.alert.original_data_stream'),
     // Framework fields added at persistence (rule_registry get_common_alert_fields / augmentAlerts).
+    // No `kibana.alert.instance.id`: in rule_registry/server/utils/create_persistence_rule_type_wrapper.ts
+    // (read at the 8.x x-pack/plugins path and the 9.x x-pack/platform path) only alertWithSuppression
+    // carries one (the suppression instance hash); alertWithPersistence, the path of a rule without
+    // alert suppression, adds kibana.version, start, last_detected and get_common_alert_fields only.
     'kibana.alert.rule.category': info.category,
     'kibana.alert.rule.producer': 'siem',
     'kibana.alert.rule.rule_type_id': info.ruleTypeId,
@@ -254,7 +265,6 @@ export function buildAlertDocument(ctx: AlertContext, input: AlertInput): AlertD
     'kibana.alert.rule.execution.timestamp': timestamp,
     'kibana.alert.start': timestamp,
     'kibana.alert.last_detected': timestamp,
-    'kibana.alert.instance.id': input.alertUuid,
     'kibana.version': ctx.kibanaVersion,
   };
   if (ctx.mode === 'new_terms' && input.newTerms) fields['kibana.alert.new_terms'] = [...input.newTerms];

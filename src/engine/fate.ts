@@ -24,8 +24,8 @@
 import type { SourceEvent } from '../io/types.js';
 import type { Rule } from '../rule/schema.js';
 import { eventTimeOf, formatTime, timestampFieldsOf } from '../ecs/time.js';
-import { getKeywordTerms } from '../ecs/fields.js';
 import { combinationsOf, compareTerms } from './new-terms.js';
+import { newTermsCodecs } from './new-terms-codecs.js';
 import { tupleKey, type Schedule, type Tuple } from './schedule.js';
 import {
   createScanner,
@@ -160,6 +160,7 @@ export function createFateTracer(rule: Rule, opts: ScanOptions): FateTracer {
     return id;
   };
 
+  const codecs = newTermsCodecs(fields, opts.fieldTypes);
   const track = (ev: SourceEvent, outsideIndex: boolean): number => {
     const seq = tracked.length;
     seqOf.set(ev.source, seq);
@@ -168,8 +169,8 @@ export function createFateTracer(rule: Rule, opts: ScanOptions): FateTracer {
     if (!t.ok) rec.timeWhy = t.reason === 'missing' ? `no ${t.field}` : `${t.field} ${JSON.stringify(t.value)} is not a valid date`;
     if (outsideIndex) rec.outsideIndex = ev.index ?? null;
     if (mode === 'new_terms') {
-      const combos = combinationsOf(ev.source, fields).sort(compareTerms);
-      if (combos.length === 0) rec.missing = fields.filter((f) => getKeywordTerms(ev.source, f).length === 0);
+      const combos = combinationsOf(ev.source, fields, codecs).sort((a, b) => compareTerms(a, b, codecs));
+      if (combos.length === 0) rec.missing = fields.filter((f, i) => combinationsOf(ev.source, [f], codecs && [codecs[i]!]).length === 0);
       for (const values of combos) {
         const id = comboId(values);
         rec.combos.push(id);

@@ -13,16 +13,35 @@
  * at most 27 per combination for a year of data, whatever the number of events or their order.
  */
 import { compareKeywords } from '../ecs/keyword-order.js';
-import { getKeywordTerms } from '../ecs/fields.js';
+import { fieldVisitor, getKeywordTerms } from '../ecs/fields.js';
+import type { TermCodec, TermValue } from '../ecs/typed-terms.js';
 import { insertPoint, type Cluster } from './clusters.js';
 import type { Schedule, Tuple } from './schedule.js';
 import { tupleKey } from './schedule.js';
 
-/** The cartesian product of the distinct keyword terms of each field, fields in rule order. */
-export function combinationsOf(doc: unknown, fields: readonly string[]): string[][] {
+/**
+ * Per new-terms field, how its doc values are read, keyed and ordered (ecs/typed-terms.ts, from the
+ * field's mapping). Without codecs every field is a keyword with ignore_above 1024.
+ */
+export type TermCodecs = readonly TermCodec[];
+
+/** Distinct doc values of a field as its codec reads them, in first-seen order. */
+function distinctTerms(doc: unknown, field: string, codec: TermCodec | undefined): string[] {
+  if (codec === undefined) return getKeywordTerms(doc, field);
+  const seen = new Set<string>();
+  fieldVisitor(field)(doc, (v) => {
+    const t = codec.term(v);
+    if (t !== undefined) seen.add(t);
+    return false;
+  });
+  return [...seen];
+}
+
+/** The cartesian product of the distinct terms of each field, fields in rule order. */
+export function combinationsOf(doc: unknown, fields: readonly string[], codecs?: TermCodecs): string[][] {
   let out: string[][] = [[]];
-  for (const f of fields) {
-    const terms = getKeywordTerms(doc, f);
+  for (let i = 0; i < fields.length; i++) {
+    const terms = distinctTerms(doc, fields[i]!, codecs?.[i]);
     if (terms.length === 0) return [];
     const next: string[][] = [];
     for (const prefix of out) for (const t of terms) next.push([...prefix, t]);
@@ -31,14 +50,23 @@ export function combinationsOf(doc: unknown, fields: readonly string[]): string[
   return out;
 }
 
-/** Composite-aggregation key order: field by field, each by UTF-8 bytes. */
-export function compareTerms(a: readonly string[], b: readonly string[]): number {
+/**
+ * Composite-aggregation key order: field by field, each in its type's order (keywords by UTF-8
+ * bytes, numbers numerically, ip by address, false < true).
+ */
+export function compareTerms(a: readonly string[], b: readonly string[], codecs?: TermCodecs): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
-    const c = compareKeywords(a[i]!, b[i]!);
+    const codec = codecs?.[i];
+    const c = codec ? codec.compare(a[i]!, b[i]!) : compareKeywords(a[i]!, b[i]!);
     if (c !== 0) return c;
   }
   return a.length - b.length;
+}
+
+/** The combination as the composite aggregation's bucket key holds it: JSON values of each field's type. */
+export function typedTerms(values: readonly string[], codecs?: TermCodecs): TermValue[] {
+  return values.map((v, i) => codecs?.[i]?.value(v) ?? v);
 }
 
 export interface ComboEntry<E> {
@@ -53,11 +81,12 @@ export class NewTermsTracker<E> {
     readonly fields: readonly string[],
     /** Occurrences at most this far apart can never both be new: see the module comment. */
     readonly mergeGap: number,
+    readonly codecs?: TermCodecs,
   ) {}
 
   /** Records one matching event at time `t`; returns how many combinations it has. */
   add(doc: unknown, t: number, event: E): number {
-    const combos = combinationsOf(doc, this.fields);
+    const combos = combinationsOf(doc, this.fields, this.codecs);
     for (const values of combos) this.addCombination(values, t, event);
     return combos.length;
   }

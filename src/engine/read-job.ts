@@ -9,6 +9,7 @@ import type { KueryNode } from '../kql/ast.js';
 import { compileKqlTree } from '../kql/compile-tree.js';
 import type { Prefilter } from '../kql/prefilter.js';
 import { calibratePrefilter, createArenaPrefilter, prefilterBatch } from '../kql/prefilter-scan.js';
+import type { FieldTypeTable } from '../kql/compile-typed.js';
 import { READ_CHUNK_BYTES } from '../io/sources.js';
 import type { PortableJob, ReadJob } from '../io/job.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
@@ -21,7 +22,11 @@ export interface ReadJobSpec {
   prefilter: Prefilter | null;
   /** The rule's index patterns (see rule/index-patterns.ts); empty: every index is in scope. */
   indexPatterns: readonly string[];
+  /** Mappings of the query's fields (kql/compile-typed.ts); absent: every field a keyword. */
+  fieldTypes?: FieldTypeTable;
 }
+
+const compileQuery = (spec: ReadJobSpec) => compileKqlTree(spec.query, spec.fieldTypes === undefined ? {} : { fieldTypes: spec.fieldTypes });
 
 /** The worker's module: it compiles the spec it is started with (see io/worker-loop.ts). */
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);
@@ -37,7 +42,7 @@ function portable(spec: ReadJobSpec): PortableJob {
 export function compileReadJob(spec: ReadJobSpec): ReadJob {
   const pf = spec.prefilter;
   const job: ReadJob = {
-    predicate: compileKqlTree(spec.query),
+    predicate: compileQuery(spec),
     indexFilter: compileIndexFilter(spec.indexPatterns),
     portable: () => portable(spec),
   };
@@ -64,7 +69,7 @@ export function createScanJob(spec: ReadJobSpec): ScanReadJob {
   let pf = spec.prefilter;
   let calibrated = false;
   const job: ReadJob = {
-    predicate: compileKqlTree(spec.query),
+    predicate: compileQuery(spec),
     indexFilter: compileIndexFilter(spec.indexPatterns),
     portable: () => portable({ ...spec, prefilter: pf }),
   };

@@ -4,6 +4,9 @@
  * history_window_start), the state file checked against the rule it was written for, and the fixed
  * window offsets the event clusters are merged by.
  */
+import type { FieldTypes } from '../ecs/field-types.js';
+import { newTermsCodecs } from './new-terms-codecs.js';
+import type { TermCodecs } from './new-terms.js';
 import { formatTime, timestampFieldsOf, type TimestampFields } from '../ecs/time.js';
 import type { Rule } from '../rule/schema.js';
 import { buildAlertDocument, type AlertContext, type AlertDocument, type AlertInput, type AlertMode } from './alert.js';
@@ -46,6 +49,11 @@ export interface ScanOptions {
   kibanaVersion?: string;
   /** The wall-clock time Kibana validates the history window against; default now. */
   now?: Date;
+  /**
+   * Field types (ecs/field-types.ts): new_terms values are read, keyed, ordered and written by their
+   * field's type. Default: every field a keyword (ignore_above 1024).
+   */
+  fieldTypes?: FieldTypes;
   /** Sees every tuple's decision and the schedule (the per-event fate module listens here: fate.ts). */
   observer?: ScanObserver;
   /**
@@ -84,6 +92,8 @@ export interface ScanConfig {
   /** new_terms: history_window_start. */
   history: DateMath | undefined;
   newTermsFields: readonly string[];
+  /** How each new-terms field's values are read, ordered and written (undefined: all keywords). */
+  termCodecs: TermCodecs | undefined;
   /** What a state file must have been written for. */
   identity: StateIdentity;
   loaded: LoadedState | undefined;
@@ -179,6 +189,7 @@ export function resolveScanConfig(baseRule: Rule, opts: ScanOptions): ScanConfig
     range,
     history,
     newTermsFields: rule.new_terms_fields ?? [],
+    termCodecs: newTermsCodecs(rule.new_terms_fields ?? [], opts.fieldTypes),
     identity,
     loaded: opts.state,
     prevRun,

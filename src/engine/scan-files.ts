@@ -13,6 +13,9 @@ import { readInputs, type ReadProgress } from '../io/read-events.js';
 import type { KueryNode } from '../kql/ast.js';
 import { parseKql } from '../kql/parse.js';
 import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
+import { prefilterQuery } from '../kql/prefilter-typed.js';
+import { queryFields } from '../kql/query-fields.js';
+import { fieldTypeTable } from '../ecs/field-types.js';
 import type { Rule } from '../rule/schema.js';
 import type { AlertMode } from './alert.js';
 import { createScanJob } from './read-job.js';
@@ -90,14 +93,16 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const ruleUuid = engine.ruleUuid ?? rule.id;
   const scanner = createScanner(rule, { ...engine, mode, ...(ruleUuid !== undefined && { ruleUuid }) });
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-  const pf = prefilter && !strict ? derivePrefilter(ast) : null;
+  // Field types: clauses on non-keyword fields are evaluated by type and demand no prefilter literal.
+  const typeTable = engine.fieldTypes === undefined ? undefined : fieldTypeTable(engine.fieldTypes, queryFields(ast));
+  const pf = prefilter && !strict ? derivePrefilter(typeTable === undefined ? ast : prefilterQuery(ast, typeTable)) : null;
 
   const run = async (hooks: ScanHooks = {}): Promise<ScanFilesResult> => {
     const progress = hooks.onProgress ?? onProgress;
     const stop = hooks.shouldStop ?? shouldStop;
     const matchesSeen = hooks.onMatches ?? onMatches;
     const accounting = new Accounting({ strict });
-    const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index });
+    const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }) });
     let bytes: ReadProgress = { bytesDone: 0 };
     const read = readInputs(inputs, scanJob.job, accounting, {
       ...(threads !== undefined && { threads }),

@@ -56,7 +56,7 @@ export class ScanIntake {
   maxTime: number | undefined;
 
   constructor(private readonly cfg: ScanConfig) {
-    this.tracker = new NewTermsTracker<StoredEvent>(cfg.newTermsFields, cfg.mergeGap);
+    this.tracker = new NewTermsTracker<StoredEvent>(cfg.newTermsFields, cfg.mergeGap, cfg.termCodecs);
     const loaded = cfg.loaded;
     if (!loaded) return;
     for (const c of loaded.state.combos) {

@@ -14,7 +14,7 @@ import { formatTime } from '../ecs/time.js';
 import { executionUuid, type AlertContext, type AlertDocument } from './alert.js';
 import { eventIdentity, newTermsAlertId, queryAlertId, type EventIdentity } from './alert-id.js';
 import { evalDateMath } from './datemath.js';
-import { compareTerms, newTermsCandidates, type NewTermsCandidate, type TupleCandidates } from './new-terms.js';
+import { compareTerms, newTermsCandidates, typedTerms, type NewTermsCandidate, type TermCodecs, type TupleCandidates } from './new-terms.js';
 import type { ScanConfig } from './scan-config.js';
 import type { QueryCandidate, ScanIntake } from './scan-intake.js';
 import { observeTuple, type ScanObserver } from './scan-observer.js';
@@ -54,9 +54,11 @@ function compareQueryCandidates(a: QueryCandidate, b: QueryCandidate): number {
   return a.seq - b.seq;
 }
 
-function compareNewTerms(a: NewTermsCandidate<StoredEvent>, b: NewTermsCandidate<StoredEvent>): number {
-  return compareTerms(a.values, b.values);
-}
+/** Composite-key order of the candidates, by each field's type. */
+const newTermsOrder =
+  (codecs: TermCodecs | undefined) =>
+  (a: NewTermsCandidate<StoredEvent>, b: NewTermsCandidate<StoredEvent>): number =>
+    compareTerms(a.values, b.values, codecs);
 
 /** Writes alerts: the documents, the time of each id written (dedup bookkeeping), truncated runs. */
 class AlertWriter {
@@ -91,7 +93,7 @@ class AlertWriter {
         alertUuid: id,
         runTime: tuple.runTime,
         executionUuid: this.execUuidOf(tuple),
-        ...(newTerms !== undefined && { newTerms }),
+        ...(newTerms !== undefined && { newTerms: typedTerms(newTerms, this.cfg.termCodecs) }),
       }),
     );
   }
@@ -123,11 +125,11 @@ function decideNewTerms(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule,
   const groups = newTermsCandidates(intake.tracker, schedule, (to) => evalDateMath(history, to));
   const idOf = (c: NewTermsCandidate<StoredEvent>): string => {
     const i = w.identityOf(c.event);
-    return newTermsAlertId(i.index, i.id, cfg.space, cfg.ruleUuid, c.values);
+    return newTermsAlertId(i.index, i.id, cfg.space, cfg.ruleUuid, typedTerms(c.values, cfg.termCodecs));
   };
   const lost = new Map<string, { values: string[]; time: number; runs: string[] }>();
   for (const g of inKeyOrder(groups)) {
-    const out: TupleOutcome<NewTermsCandidate<StoredEvent>> = selectForTuple(g.tuple, g.candidates, compareNewTerms, idOf, emitted, cfg.rule.max_signals);
+    const out: TupleOutcome<NewTermsCandidate<StoredEvent>> = selectForTuple(g.tuple, g.candidates, newTermsOrder(cfg.termCodecs), idOf, emitted, cfg.rule.max_signals);
     if (observer) observeTuple(observer, out, g.candidates, idOf);
     for (const s of out.created) {
       w.create(g.tuple, s.id, s.candidate, s.candidate.values);
@@ -143,7 +145,7 @@ function decideNewTerms(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule,
     }
   }
   const lostDetections = [...lost.values()]
-    .sort((a, b) => compareTerms(a.values, b.values) || a.time - b.time)
+    .sort((a, b) => compareTerms(a.values, b.values, cfg.termCodecs) || a.time - b.time)
     .map((l) => ({ newTerms: l.values, firstSeen: formatTime(l.time), truncatedIn: l.runs }));
   return { tuples: groups.size, lost: lostDetections };
 }

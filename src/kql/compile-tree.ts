@@ -1,7 +1,8 @@
 /*
  * KQL semantics: what a compiled query matches, and where this deviates from a live cluster.
  *
- * Every field is treated as an ECS `keyword` field (all fields of the v210 rule are):
+ * Without field types every field is treated as an ECS `keyword` field (all fields of the v210 rule
+ * are); with them (CompileKqlOptions.fieldTypes) clauses on other types follow kql/typed-clauses.ts:
  * - `f:v` (quoted or not) holds when some value of f, as the term Elasticsearch indexes for a keyword
  *   (strings as-is, numbers and booleans as their JSON text, objects never), equals v exactly and
  *   case-sensitively. Unquoted `true`/`false` compare as the text "true"/"false", so they match the
@@ -34,7 +35,8 @@
  */
 import type { KueryNode, RangeOperator, ValueNode } from './ast.js';
 import { compileRangeBound } from './range.js';
-import { compileWildcardMatcher, isLoneWildcard } from './wildcard.js';
+import { compileTypedTree, needsTypes, type FieldTypeTable } from './compile-typed.js';
+import { compileWildcardMatcher, isLoneWildcard, wildcardAsText } from './wildcard.js';
 import { existsTest, queryTerm, rangeBoundText } from './value-term.js';
 import {
   ECS_KEYWORD_IGNORE_ABOVE,
@@ -49,6 +51,11 @@ import {
 export interface CompileKqlOptions {
   /** Strings longer than this are not indexed (ECS keyword ignore_above); default 1024. */
   ignoreAbove?: number;
+  /**
+   * Mappings of the fields the query names: clauses on fields that are not plain keywords are
+   * evaluated by type (kql/compile-typed.ts). Fields not in the table are keywords as above.
+   */
+  fieldTypes?: FieldTypeTable;
 }
 
 /** A compiled query: whether an ECS document (`_source`) matches. */
@@ -64,6 +71,7 @@ const always: EventPredicate = () => true;
  */
 export function compileKqlTree(ast: KueryNode, options: CompileKqlOptions = {}): EventPredicate {
   const ignoreAbove = options.ignoreAbove ?? ECS_KEYWORD_IGNORE_ABOVE;
+  if (options.fieldTypes !== undefined && needsTypes(ast, options.fieldTypes)) return compileTypedTree(ast, options.fieldTypes, compileNode, ignoreAbove);
   return compileNode(ast, ignoreAbove);
 }
 

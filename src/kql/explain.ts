@@ -12,6 +12,8 @@ import { toKqlText, valueListField, valueText } from './clause-text.js';
 import { compileRangeBound } from './range.js';
 import { existsTest, queryTerm, rangeBoundText } from './value-term.js';
 import { compileWildcardMatcher, isLoneWildcard } from './wildcard.js';
+import type { FieldTypeTable } from './compile-typed.js';
+import { typedLeafTest } from './explain-typed.js';
 
 interface Base {
   /** The node as KQL text. */
@@ -92,8 +94,11 @@ interface Collected {
   raw: Map<string, unknown[]>;
 }
 
-/** The distinct keyword terms of a field (plus whether it holds an object with a term). */
-function collect(doc: unknown, field: string): Collected {
+/**
+ * The distinct keyword terms of a field (plus whether it holds an object with a term). A typed
+ * clause collects every value (its own test decides, ignore_above included).
+ */
+function collect(doc: unknown, field: string, ignoreAbove = ECS_KEYWORD_IGNORE_ABOVE): Collected {
   const seen = new Set<string>();
   const raw = new Map<string, unknown[]>();
   let hasObject = false;
@@ -102,7 +107,7 @@ function collect(doc: unknown, field: string): Collected {
       if (holdsTerm(v)) hasObject = true;
       return false;
     }
-    const t = toKeywordTerm(v);
+    const t = toKeywordTerm(v, ignoreAbove);
     if (t !== undefined) {
       seen.add(t);
       const from = raw.get(t);
@@ -122,11 +127,16 @@ function leaf(
   doc: unknown,
   test: (term: string, c: Collected) => boolean,
   objectsCount = false,
+  typed?: (value: unknown) => boolean,
 ): LeafExplanation {
   const fields: FieldEvidence[] = [];
   let verdict = false;
+  if (typed !== undefined) {
+    // A typed clause: every value is collected and the type's own test decides (objects included).
+    test = (t, c) => (c.raw.get(t) ?? []).some(typed);
+  }
   for (const name of resolveFields(fieldArg, doc)) {
-    const c = collect(doc, name);
+    const c = collect(doc, name, typed === undefined ? ECS_KEYWORD_IGNORE_ABOVE : Number.POSITIVE_INFINITY);
     const satisfied = c.terms.filter((t) => test(t, c));
     if (satisfied.length > 0 || (objectsCount && c.hasObject)) verdict = true;
     // Value-only queries look at every field; keep only the ones that say something.
@@ -137,36 +147,40 @@ function leaf(
   return { kind, kql: toKqlText(node), verdict, field: fieldName, expected, fields };
 }
 
-/** Explains `ast` on one document (`_source`). The root verdict is whether the query matches it. */
-export function explainKql(ast: KueryNode, event: unknown): Explanation {
+/**
+ * Explains `ast` on one document (`_source`). The root verdict is whether the query matches it.
+ * `types`: the mappings of the query's fields, as given to the compiler (kql/explain-typed.ts).
+ */
+export function explainKql(ast: KueryNode, event: unknown, types?: FieldTypeTable, prefix = ''): Explanation {
   const node = ast;
+  const typed = typedLeafTest(node, types, prefix);
   switch (node.function) {
     case 'and':
     case 'or': {
-      const children = node.arguments.map((c) => explainKql(c, event));
+      const children = node.arguments.map((c) => explainKql(c, event, types, prefix));
       const verdict = node.function === 'and' ? children.every((c) => c.verdict) : children.some((c) => c.verdict);
       return { kind: node.function, kql: toKqlText(node), verdict, children };
     }
     case 'not': {
-      const child = explainKql(node.arguments[0], event);
+      const child = explainKql(node.arguments[0], event, types, prefix);
       return { kind: 'not', kql: toKqlText(node), verdict: !child.verdict, child };
     }
     case 'is': {
       const [fieldArg, valueArg] = node.arguments;
       if (isLoneWildcard(valueArg)) {
         if (isLoneWildcard(fieldArg)) return { kind: 'match_all', kql: toKqlText(node), verdict: true };
-        return leaf('exists', node, fieldArg, '*', event, () => true, true);
+        return leaf('exists', node, fieldArg, '*', event, () => true, true, typed);
       }
       if (valueArg.type === 'wildcard') {
         const matches = compileWildcardMatcher(valueArg.value);
-        return leaf('is', node, fieldArg, valueText(valueArg), event, (t) => matches(t));
+        return leaf('is', node, fieldArg, valueText(valueArg), event, (t) => matches(t), false, typed);
       }
       const want = queryTerm(valueArg);
       const expected = valueArg.value === null ? 'null' : String(valueArg.value);
-      return leaf('is', node, fieldArg, expected, event, (t) => want !== undefined && t === want);
+      return leaf('is', node, fieldArg, expected, event, (t) => want !== undefined && t === want, false, typed);
     }
     case 'exists':
-      return leaf('exists', node, node.arguments[0], '*', event, () => true, true);
+      return leaf('exists', node, node.arguments[0], '*', event, () => true, true, typed);
     case 'range': {
       const [fieldArg, op, bound] = node.arguments;
       const expected = toKqlText(node).slice(valueText(fieldArg).length + 1);
@@ -174,7 +188,7 @@ export function explainKql(ast: KueryNode, event: unknown): Explanation {
       if (text === undefined) return leaf('range', node, fieldArg, expected, event, () => false);
       // The compiler's bound comparison (numeric, date or keyword order by the value's JSON type).
       const holds = compileRangeBound(op, text, ECS_KEYWORD_IGNORE_ABOVE);
-      return leaf('range', node, fieldArg, expected, event, (t, c) => (c.raw.get(t) ?? []).some(holds));
+      return leaf('range', node, fieldArg, expected, event, (t, c) => (c.raw.get(t) ?? []).some(holds), false, typed);
     }
     case 'nested': {
       const pathArg = node.arguments[0];
@@ -184,7 +198,7 @@ export function explainKql(ast: KueryNode, event: unknown): Explanation {
         if (isPlainObject(v)) objects.push(v);
         return false;
       });
-      const explained = objects.map((o) => explainKql(node.arguments[1], o));
+      const explained = objects.map((o) => explainKql(node.arguments[1], o, types, pathArg.type === 'literal' ? `${prefix}${path}.` : prefix));
       const hit = explained.find((e) => e.verdict);
       return {
         kind: 'nested',
@@ -392,7 +406,10 @@ export class ClauseCounter {
   /** rows index for each top-level clause, and for each alternative/part under it. */
   private readonly layout: Array<{ row: number; parts: number[]; isNot: boolean; isOr: boolean }> = [];
 
-  constructor(private readonly ast: KueryNode) {
+  constructor(
+    private readonly ast: KueryNode,
+    private readonly types?: FieldTypeTable,
+  ) {
     const top = ast.function === 'and' ? ast.arguments : [ast];
     for (const clause of top) {
       const isNot = clause.function === 'not';
@@ -415,7 +432,7 @@ export class ClauseCounter {
 
   /** Explains and counts one document; returns its explanation for callers that also show it. */
   add(event: unknown): Explanation {
-    const expl = explainKql(this.ast, event);
+    const expl = explainKql(this.ast, event, this.types);
     this.addExplanation(expl);
     return expl;
   }

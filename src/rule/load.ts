@@ -11,6 +11,7 @@ import type { z } from 'zod';
 import { isPlainObject } from '../ecs/fields.js';
 import { KqlSyntaxError } from '../kql/errors.js';
 import { parseKql } from '../kql/parse.js';
+import { asPrebuilt } from './origin.js';
 import { ruleSchema, type Rule } from './schema.js';
 
 export const SUPPORTED_RULE_TYPES = ['query', 'new_terms'] as const;
@@ -45,6 +46,11 @@ interface Candidate {
   raw: Record<string, unknown>;
   /** Prefix for schema paths, so an issue points where the value sits in the file (`rule.`, `attributes.`). */
   pathPrefix: string;
+  /**
+   * A prebuilt-rules package asset (`security-rule` saved object): what Kibana installs as a prebuilt
+   * rule, so it is read as one (rule/origin.ts).
+   */
+  prebuilt?: boolean;
 }
 
 function tomlCandidate(text: string, file: string): Candidate {
@@ -89,7 +95,7 @@ function jsonCandidates(text: string, file: string): { format: RuleFileFormat; c
   }
   if (isPlainObject(whole)) {
     const attributes = whole['attributes'];
-    if (isPlainObject(attributes)) return { format: 'package-json', candidates: [{ raw: attributes, pathPrefix: 'attributes.' }] };
+    if (isPlainObject(attributes)) return { format: 'package-json', candidates: [{ raw: attributes, pathPrefix: 'attributes.', prebuilt: true }] };
     return { format: 'rule-json', candidates: [{ raw: whole, pathPrefix: '' }] };
   }
   const candidates: Candidate[] = [];
@@ -175,7 +181,7 @@ export function parseRuleText(text: string, fileName: string, opts: RuleLoadOpti
     const detail = e instanceof KqlSyntaxError ? e.format() : (e as Error).message;
     throw new RuleFileError(fileName, `the query of rule "${parsed.data.name}" does not parse:\n${detail}`);
   }
-  return parsed.data;
+  return chosen.prebuilt === true && parsed.data.immutable === undefined ? asPrebuilt(parsed.data) : parsed.data;
 }
 
 /** Reads and parses a rule file (see parseRuleText). */

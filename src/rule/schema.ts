@@ -19,6 +19,15 @@ export const threatSchema = z.object({
     .optional(),
 });
 
+/**
+ * Kibana's `rule_source` (prebuilt-rule customization): `internal` for a custom rule, `external` for
+ * one installed from the prebuilt-rules package. Other keys newer Kibana versions add are kept.
+ */
+export const ruleSourceSchema = z.union([
+  z.object({ type: z.literal('internal') }).strict(),
+  z.object({ type: z.literal('external'), is_customized: z.boolean() }).passthrough(),
+]);
+
 export const ruleSchema = z.object({
   /** The rule's saved-object id in Kibana (`kibana.alert.rule.uuid`), where the source carries one (a Kibana export). */
   id: z.string().min(1).optional(),
@@ -49,6 +58,9 @@ export const ruleSchema = z.object({
   references: z.array(z.string()).default([]),
   note: z.string().optional(),
   setup: z.string().optional(),
+  /** True only for a rule installed from the prebuilt-rules package (rule/origin.ts). */
+  immutable: z.boolean().optional(),
+  rule_source: ruleSourceSchema.optional(),
   required_fields: z
     .array(z.object({ name: z.string(), type: z.string(), ecs: z.boolean().optional() }))
     .default([]),
@@ -59,3 +71,4 @@ export const ruleSchema = z.object({
 
 /** A detection rule as the engine reads it (the fields of a prebuilt rule it uses, validated by ruleSchema). */
 export type Rule = z.infer<typeof ruleSchema>;
+export type RuleSource = z.infer<typeof ruleSourceSchema>;

@@ -12,6 +12,7 @@ import { isPlainObject } from '../ecs/fields.js';
 import catalog from './versions/catalog.json' with { type: 'json' };
 import { BUILTIN_RULE } from './builtin.js';
 import { parseRuleText, SUPPORTED_LANGUAGES, SUPPORTED_RULE_TYPES } from './load.js';
+import { asPrebuilt } from './origin.js';
 import type { Rule } from './schema.js';
 
 export const DEFAULT_RULE_VERSION = BUILTIN_RULE.version;
@@ -119,7 +120,7 @@ export function loadRuleVersion(version: number): Rule {
     );
   }
   // detection-rules keeps version numbers in its version lock, not in the TOML: the catalog says which.
-  const rule: Rule = version === BUILTIN_RULE.version ? BUILTIN_RULE : { ...parseRuleText(entry.text, fileOf(entry)), version };
+  const rule: Rule = version === BUILTIN_RULE.version ? BUILTIN_RULE : asPrebuilt({ ...parseRuleText(entry.text, fileOf(entry)), version });
   loaded.set(version, rule);
   return rule;
 }
