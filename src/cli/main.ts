@@ -47,6 +47,8 @@ function scanOptions(cmd: Command): Command {
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--explain', 'add kmod_enum_detect.explain and .branches (why the event matched) to each alert', false)
+    .option('--follow', 'a stream that does not end (tail -F … |): write each simulated run\'s alerts as soon as the run is final')
+    .option('--lateness <duration>', 'with --follow: how far behind the newest event time an event may arrive, e.g. 30s (default 0)')
     .option('--threads <n>', 'worker threads over byte ranges of plain files (default: 2 for plain files of 512 MiB or more when a core is idle; 1: one thread)')
     .option('--debug', 'print stack traces for internal errors', false);
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { parseIsoTime } from '../ecs/time.js';
+import { parseInterval } from '../engine/datemath.js';
 import { UserFacingError } from './exit.js';
 
 export const FORMATS = ['pretty', 'ndjson', 'json', 'bulk'] as const;
@@ -17,6 +18,17 @@ const isoInstant = z.string().transform((s, ctx) => {
     return z.NEVER;
   }
   return new Date(ms);
+});
+
+/** `--lateness`: 0, or a duration written as rule intervals are (30s, 5m, 1h, 1d). */
+const duration = z.string().transform((s, ctx) => {
+  if (s === '0') return 0;
+  try {
+    return parseInterval(s);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: `expected 0 or a duration such as 30s, 5m, 1h or 1d, got ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
 });
 
 const positiveInt = z
@@ -63,6 +75,8 @@ export const scanOptionsSchema = z.object({
   color: z.boolean().optional(),
   explain: z.boolean().default(false),
   threads: positiveInt.optional(),
+  follow: z.boolean().default(false),
+  lateness: duration.optional(),
   debug: z.boolean().default(false),
 });
 

@@ -29,6 +29,8 @@ import { queryTypeTable, resolveFieldTypes } from './field-types.js';
 import type { FieldTypeTable } from '../kql/compile-typed.js';
 import { detectionSection, inputSection } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
+import { Interrupted, trapStopSignals } from './interrupt.js';
+import { batchPause } from './test-hooks.js';
 
 /** `--explain`: the query explained on the alert's source event, added to the alert. */
 export function withExplanation(ast: KueryNode, alert: AlertDocument, types?: FieldTypeTable): AlertDocument {
@@ -58,7 +60,7 @@ export async function readRunsFile(file: string): Promise<Date[]> {
   return runs;
 }
 
-function defaultFormat(output: string | undefined): OutputFormat {
+export function defaultFormat(output: string | undefined): OutputFormat {
   return output === undefined && process.stdout.isTTY === true ? 'pretty' : 'ndjson';
 }
 
@@ -109,7 +111,14 @@ function wantsHistogram(opts: ScanOptions): boolean {
   return (opts.format ?? defaultFormat(opts.output)) === 'pretty' && process.stdout.isTTY === true && opts.output === undefined;
 }
 
-async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, typeTable: FieldTypeTable, histogram?: HostTimelineCollector): Promise<void> {
+/** What an interrupted batch scan left behind, for its one stderr line. */
+function keptMessage(e: Interrupted, opts: { output?: string | undefined; state?: string | undefined }): string | undefined {
+  const files = [opts.output !== undefined && opts.output !== '-' ? `--output ${opts.output}` : '', opts.state !== undefined ? `--state ${opts.state}` : ''].filter((f) => f !== '');
+  if (files.length === 0) return undefined;
+  return e.afterCommit ? `${files.join(' and ')} written` : `${files.join(' and ')} left as ${files.length > 1 ? 'they were' : 'it was'}`;
+}
+
+async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, typeTable: FieldTypeTable, histogram?: HostTimelineCollector, check: () => void = () => {}): Promise<void> {
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
   const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
@@ -134,6 +143,7 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
   await formatter.begin?.();
   for (const alert of result.alerts) {
     if (sink.closed) break;
+    check();
     await formatter.alert(opts.explain ? withExplanation(active.ast, alert, typeTable) : alert);
   }
   const literals = result.prefilter === null ? prefilterOff(opts) : result.prefilter.needles.map((n) => n.text).join(', ');
@@ -149,6 +159,11 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(scanOptionsSchema, raw);
   requireInput(inputs, 'scan');
+  if (opts.lateness !== undefined && !opts.follow) throw new UserFacingError('--lateness only applies with --follow');
+  if (opts.follow) {
+    const { runFollow } = await import('./follow.js');
+    return runFollow(inputs, opts);
+  }
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const lib = await libraryOptions(opts, active);
   // A clause Elasticsearch would refuse for its field's type is a usage error, before any input is read.
@@ -162,19 +177,24 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   } catch (e) {
     throw new UserFacingError(`--output ${opts.output}: ${(e as Error).message}`);
   }
-  const onSigint = () => {
-    void sink.abort().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
+  const interrupt = trapStopSignals();
+  const trace = opts.debug ? (msg: string) => process.stderr.write(`kmod-enum-detect: debug: ${msg}\n`) : undefined;
+  const pause = batchPause(process.env);
   const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env: process.env });
   const histogram = wantsHistogram(opts) ? timelineCollector(active.rule) : undefined;
 
   try {
     let result: ScanFilesResult;
     try {
+      let batches = 0;
       result = await scan.run({
-        onProgress: (p) => progress.update(p),
+        onProgress: (p) => {
+          progress.update(p);
+          trace?.(`batch ${++batches}: ${p.events} events, ${p.matches} matches so far`);
+          pause?.();
+        },
         shouldStop: () => sink.closed,
+        signal: interrupt.signal,
         ...(histogram && { onMatches: (evs) => evs.forEach((ev) => histogram.addEvent(ev.source, 'match')) }),
       });
     } catch (e) {
@@ -183,14 +203,21 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     } finally {
       progress.done();
     }
-    await writeResult(opts, active, result, sink, typeTable, histogram);
-    await sink.close();
-    if (opts.state !== undefined) saveState(opts.state, result.state);
+    await writeResult(opts, active, result, sink, typeTable, histogram, () => interrupt.check());
+    // stdout has nothing to commit (and may wait on a slow reader): only a file output and the state
+    // are committed together, with signals held back so they are both written or neither.
+    const toStdout = opts.output === undefined || opts.output === '-';
+    if (toStdout) await sink.close();
+    await interrupt.commit(async () => {
+      if (!toStdout) await sink.close();
+      if (opts.state !== undefined) saveState(opts.state, result.state);
+    });
     return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;
   } catch (e) {
     await sink.abort();
+    if (e instanceof Interrupted) interrupt.exit(e, keptMessage(e, opts));
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
   }
 }

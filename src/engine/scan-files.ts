@@ -9,6 +9,7 @@
  */
 import { Accounting } from '../io/accounting.js';
 import type { SourceEvent } from '../io/types.js';
+import { untilAborted } from '../io/abortable.js';
 import { readInputs, type ReadProgress } from '../io/read-events.js';
 import type { KueryNode } from '../kql/ast.js';
 import { parseKql } from '../kql/parse.js';
@@ -44,6 +45,11 @@ export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
   shouldStop?: () => boolean;
   /** After each read, the events the query matched in it, in input order (before the engine sees them). */
   onMatches?: (events: readonly SourceEvent[]) => void;
+  /**
+   * Aborting it stops the scan between two reads, even one waiting on a pipe: `run` then rejects
+   * with the signal's reason (see io/abortable.ts).
+   */
+  signal?: AbortSignal;
 }
 
 /** Where a scan is: bytes read (of the total when known), events decoded, events matching. */
@@ -67,7 +73,7 @@ export interface ScanFilesResult extends ScanResult {
 }
 
 /** What a caller may watch while a scan reads (given to `run`, or with the options). */
-export type ScanHooks = Pick<ScanFilesOptions, 'onProgress' | 'shouldStop' | 'onMatches'>;
+export type ScanHooks = Pick<ScanFilesOptions, 'onProgress' | 'shouldStop' | 'onMatches' | 'signal'>;
 
 /** A scan whose configuration is checked (schedule, state) and whose inputs are not read yet. */
 export interface FileScan {
@@ -86,7 +92,7 @@ export function defaultMode(rule: Rule): AlertMode {
  * bad line under `strict`).
  */
 export function createFileScan(inputs: readonly string[], options: ScanFilesOptions): FileScan {
-  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, ...engine } = options;
+  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, signal: optionSignal, ...engine } = options;
   const mode = options.mode ?? defaultMode(rule);
   const ast = query ?? parseKql(rule.query);
   // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise the rule_id.
@@ -101,6 +107,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
     const progress = hooks.onProgress ?? onProgress;
     const stop = hooks.shouldStop ?? shouldStop;
     const matchesSeen = hooks.onMatches ?? onMatches;
+    const signal = hooks.signal ?? optionSignal;
     const accounting = new Accounting({ strict });
     const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }) });
     let bytes: ReadProgress = { bytesDone: 0 };
@@ -114,7 +121,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
     });
     let events = 0;
     let matched = 0;
-    for await (const batch of read.batches) {
+    for await (const batch of signal ? untilAborted(read.batches, signal) : read.batches) {
       events += batch.events;
       matched += batch.matches.length;
       matchesSeen?.(batch.matches);

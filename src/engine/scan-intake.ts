@@ -65,10 +65,10 @@ export class ScanIntake {
         c.clusters.map((k) => ({ first: k.first, last: k.last, payload: k.event })),
       );
     }
-    for (const [a, b] of loaded.state.matchSpans) {
-      insertPoint(this.matchSpans, a, null, cfg.windowLength);
-      insertPoint(this.matchSpans, b, null, cfg.windowLength);
-    }
+    // Spans are taken as they are (sorted, disjoint): re-inserting the two ends of one wider than the
+    // window would split it, and later runs would count it differently from one scan over all data.
+    for (const [a, b] of loaded.state.matchSpans) this.matchSpans.push({ first: a, last: b, payload: null });
+    this.matchSpans.sort((x, y) => x.first - y.first);
   }
 
   add(ev: SourceEvent): void {

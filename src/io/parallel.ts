@@ -118,7 +118,7 @@ export async function* scanPieces(pieces: AsyncIterable<ScanPiece> | Iterable<Sc
 
   if (opts.threads <= 1) {
     const scan = createPieceScanner(job, limits);
-    for await (const piece of pieces) yield place(piece, scan(piece));
+    for await (const piece of pieces) yield place(piece, await scan(piece));
     return;
   }
 
@@ -190,7 +190,8 @@ class WorkerPool {
       const w = this.idle.pop()!;
       const task = this.queue.shift()!;
       this.busy.set(w, task);
-      w.postMessage({ id: task.id, piece: task.piece });
+      // A stream's bytes move to the worker (transferred: no copy, and gone from this thread).
+      w.postMessage({ id: task.id, piece: task.piece }, task.piece.kind === 'bytes' ? task.piece.bytes.map((b) => b.buffer as ArrayBuffer) : []);
     }
   }
 

@@ -11,11 +11,20 @@ import { Accounting, type AccountingSnapshot } from './accounting.js';
 import { SourceDecoder } from './decoder.js';
 import { InputError, type InputErrorReason } from './errors.js';
 import type { ReadJob } from './job.js';
-import { fileRangeChunks } from './sources.js';
+import { decodeStream } from './decode-stream.js';
+import { fileRangeChunks, openSource } from './sources.js';
 import type { SourceEvent } from './types.js';
 
-/** A piece of input in line mode: a byte range of a plain file that starts at a line's first byte. */
-export type ScanPiece = { kind: 'file'; file: string; start: number; end: number };
+/**
+ * A piece of input in line mode, starting at a line's first byte: a byte range of a plain file, or
+ * bytes of a stream (stdin, an inflated gzip) cut at a newline, carried in the message itself (its
+ * buffer is transferred to the worker, not copied).
+ */
+export type ScanPiece =
+  | { kind: 'file'; file: string; start: number; end: number }
+  | { kind: 'bytes'; file: string; bytes: Uint8Array[] }
+  /** A whole gzip file, inflated by the worker itself: several compressed files inflate at once. */
+  | { kind: 'gzip'; file: string };
 
 /** The reader's limits a piece is scanned with (plain data: posted to each worker once). */
 export interface PieceLimits {
@@ -48,7 +57,8 @@ export interface PieceResult {
   failure?: PieceFailure;
 }
 
-export type PieceScanner = (piece: ScanPiece) => PieceResult;
+/** Synchronous for byte ranges and stream bytes; a gzip file is inflated asynchronously. */
+export type PieceScanner = (piece: ScanPiece) => PieceResult | Promise<PieceResult>;
 
 function failureOf(e: InputError): PieceFailure {
   return {
@@ -61,10 +71,10 @@ function failureOf(e: InputError): PieceFailure {
 }
 
 export function createPieceScanner(job: ReadJob, limits: PieceLimits = {}): PieceScanner {
-  return (piece) => {
+  const start = (piece: ScanPiece) => {
     const acct = new Accounting({ strict: limits.strict === true, ...(limits.maxProblems !== undefined && { maxProblems: limits.maxProblems }) });
     const decoder = new SourceDecoder(piece.file, job, acct, {
-      startsAt: piece.start === 0 ? 'file' : 'lines',
+      startsAt: piece.kind === 'bytes' || (piece.kind === 'file' && piece.start > 0) ? 'lines' : 'file',
       ...(limits.maxLineBytes !== undefined && { maxLineBytes: limits.maxLineBytes }),
     });
     const matches: SourceEvent[] = [];
@@ -74,19 +84,41 @@ export function createPieceScanner(job: ReadJob, limits: PieceLimits = {}): Piec
       for (const ev of d.matches) matches.push(ev);
     };
     let failure: PieceFailure | undefined;
-    try {
-      for (const chunk of fileRangeChunks(piece.file, piece.start, piece.end, job.readBuffer)) take(decoder.push(chunk));
-      take(decoder.end());
-    } catch (e) {
+    const fail = (e: unknown): void => {
       if (!(e instanceof InputError)) throw e;
       failure = failureOf(e);
-    }
-    return {
+    };
+    const result = (): PieceResult => ({
       lines: decoder.nextLine - 1,
       events,
       matches,
       accounting: acct.snapshot(),
       ...(failure !== undefined && { failure }),
-    };
+    });
+    return { decoder, take, fail, result };
+  };
+
+  return (piece) => {
+    const { decoder, take, fail, result } = start(piece);
+    if (piece.kind === 'gzip') {
+      // The same stream reader as one thread uses for this file: same reads, same inflating, the
+      // same "truncated" report if it breaks off.
+      return (async () => {
+        try {
+          for await (const d of decodeStream(decoder, openSource({ name: piece.file, kind: 'file' }), undefined)) take(d);
+        } catch (e) {
+          fail(e);
+        }
+        return result();
+      })();
+    }
+    try {
+      if (piece.kind === 'bytes') for (const b of piece.bytes) take(decoder.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength)));
+      else for (const chunk of fileRangeChunks(piece.file, piece.start, piece.end, job.readBuffer)) take(decoder.push(chunk));
+      take(decoder.end());
+    } catch (e) {
+      fail(e);
+    }
+    return result();
   };
 }

@@ -8,6 +8,7 @@ import type { Decoded } from './decoder.js';
 import type { LinePrefilter, ReadJob } from './job.js';
 import { readSource, type WorkerPlan } from './read-source.js';
 import { resolveInputs } from './sources.js';
+import { GZIP_SIZE_FACTOR, gzipRun, readGzipFiles } from './gzip-files.js';
 import type { SourceEvent } from './types.js';
 
 /**
@@ -38,12 +39,14 @@ export interface ReadInputsOptions {
   /** Files smaller than this stay on this thread (default DEFAULT_PARALLEL_MIN_BYTES; 0: split every plain file). */
   parallelMinBytes?: number;
   onProgress?: (p: ReadProgress) => void;
+  /** A live stream (`--follow`): see SourceReadOptions.live. */
+  live?: boolean;
 }
 
 export interface InputRead {
   /** What each read or worker piece gave, in input order. */
   batches: AsyncGenerator<Decoded>;
-  /** Inputs handed to worker threads so far. */
+  /** Inputs (or runs of gzip files) handed to worker threads so far. */
   splitFiles(): number;
 }
 
@@ -70,16 +73,34 @@ export function readInputs(inputs: readonly string[], job: ReadJob, acct: Accoun
     const sources = await resolveInputs(inputs);
     const bytesTotal = sources.every((s) => s.size !== undefined) ? sources.reduce((a, s) => a + (s.size ?? 0), 0) : undefined;
     let before = 0;
-    for (const src of sources) {
+    const report = (done: number): void => opts.onProgress?.(bytesTotal === undefined ? { bytesDone: done } : { bytesDone: done, bytesTotal });
+    for (let i = 0; i < sources.length; ) {
+      // Several gzip files in a row: a worker per file (gzip-files.ts).
+      const run = workers !== undefined && job.portable !== undefined && job.emit !== 'records' && opts.live !== true ? gzipRun(sources, i) : [];
+      if (run.length >= 2 && run.reduce((a, s) => a + (s.size ?? 0), 0) * GZIP_SIZE_FACTOR >= workers!.minBytes) {
+        const n = await workers!.threads();
+        if (n > 1) {
+          workers!.onSplit?.();
+          yield* readGzipFiles(run, job, acct, {
+            threads: n,
+            ...(opts.maxLineBytes !== undefined && { maxLineBytes: opts.maxLineBytes }),
+            fileDone: (f) => report((before += f.size ?? 0)),
+          });
+          i += run.length;
+          continue;
+        }
+      }
+      const src = sources[i++]!;
       let last = 0;
       const progress = (raw: number): void => {
         last = raw;
-        opts.onProgress?.(bytesTotal === undefined ? { bytesDone: before + raw } : { bytesDone: before + raw, bytesTotal });
+        report(before + raw);
       };
       yield* readSource(src, job, acct, {
         progress,
         ...(opts.maxLineBytes !== undefined && { maxLineBytes: opts.maxLineBytes }),
         ...(workers !== undefined && { workers }),
+        ...(opts.live === true && { live: true }),
       });
       before += last;
     }

@@ -16,11 +16,14 @@ export interface WorkerStart {
 export function serveReadJobs(compile: (data: unknown) => ReadJob): void {
   const start = workerData as WorkerStart;
   const scan = createPieceScanner(compile(start.data), start.limits);
+  // One piece at a time per worker (the pool waits for the answer before sending the next).
   parentPort!.on('message', (msg: { id: number; piece: ScanPiece }) => {
+    const reply = (r: { result: unknown } | { error: string }): void => parentPort!.postMessage({ id: msg.id, ...r });
+    const failed = (err: unknown): void => reply({ error: err instanceof Error ? err.message : String(err) });
     try {
-      parentPort!.postMessage({ id: msg.id, result: scan(msg.piece) });
+      Promise.resolve(scan(msg.piece)).then((result) => reply({ result }), failed);
     } catch (err) {
-      parentPort!.postMessage({ id: msg.id, error: err instanceof Error ? err.message : String(err) });
+      failed(err);
     }
   });
 }

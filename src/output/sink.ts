@@ -16,6 +16,8 @@ export interface OutputSink {
   readonly signal: AbortSignal;
   /** True once the reader went away. */
   readonly closed: boolean;
+  /** Settles once everything written so far has been handed to the destination (a live reader sees it). */
+  flush(): Promise<void>;
   /** Success: flush; for a file, make it appear under its name (replacing any old one). */
   close(): Promise<void>;
   /** Failure or interruption: for a file, drop what was written and leave any old file untouched. */
@@ -97,6 +99,14 @@ class StreamSink implements OutputSink {
     if (this.gone || this.stream.destroyed) return;
     if (this.stream.write(chunk)) return;
     await drained(this.stream);
+    if (this.failure) throw this.failure;
+  }
+
+  async flush(): Promise<void> {
+    if (this.failure) throw this.failure;
+    if (this.gone || this.stream.destroyed) return;
+    // An empty write's callback runs once every earlier chunk has been written.
+    await new Promise<void>((resolve) => this.stream.write('', () => resolve()));
     if (this.failure) throw this.failure;
   }
 
@@ -195,6 +205,31 @@ export async function fileSink(path: string): Promise<OutputSink> {
       await rename(tmp, path);
       settle();
     },
+  );
+}
+
+/**
+ * `--follow --output FILE`: alerts are appended as their runs become final, so a reader tailing the
+ * file sees them, and a follower restarted with the same --state continues the same file. Nothing
+ * written is ever taken back: there is no temporary file to commit.
+ */
+export async function appendFileSink(path: string): Promise<OutputSink> {
+  const existing = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') return undefined;
+    throw err;
+  });
+  if (existing?.isDirectory()) throw Object.assign(new Error(`${path}: is a directory`), { code: 'EISDIR' });
+  const stream = createWriteStream(path, { flags: 'a', encoding: 'utf8' });
+  await new Promise((resolve, reject) => {
+    stream.once('open', resolve);
+    stream.once('error', reject);
+  });
+  return new StreamSink(
+    stream,
+    async () => {
+      await ended(stream).catch(() => {});
+    },
+    () => ended(stream),
   );
 }
 

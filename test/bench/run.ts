@@ -2,7 +2,9 @@
  * `npm run bench`: generates a seeded corpus, then times on that same file, in the same run, the CLI
  * end to end (new_terms, --mode query, --no-prefilter), the in-process stages (stages.ts) and the
  * baselines (cat, rg or grep with the same literals, jq with the same predicate on a slice, scaled).
- * Medians of --runs runs; peak RSS from /usr/bin/time. Writes a markdown table to stdout and to
+ * Medians of --runs runs; peak RSS from /usr/bin/time. Issue 10's comparisons (the pipe against the file
+ * and `rg -c`, a directory of 8 .gz files against one thread and `rg -z -c`) are run as pairs, A B A B,
+ * and quoted as the median of the per-pair ratios, which holds on a machine whose speed drifts. Writes a markdown table to stdout and to
  * .bench/results.md. Commands that fail are marked failed, not left out.
  *
  *   npm run bench -- [--events 50000] [--runs 5] [--large] [--rss-scale 10] [--jq-lines 5000]
@@ -16,6 +18,8 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync, createRea
 import { cpus, availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { generateCorpus } from './gen-corpus.js';
 import { literalSearchSection } from './literal-search-section.js';
 import { cleanUp, median, runOnce } from './measure.js';
@@ -84,6 +88,82 @@ function measure(name: string, cmd: string, runs: number, summarise: (stdout: st
   }
   return { name, seconds: median(times), cpu: median(cpus), min: Math.min(...times), rssMB: rss / 1024, result, runs };
 }
+
+/** Two commands timed in turn (A B A B …): the ratio of each pair, so drift of a shared machine cancels. */
+interface Pair {
+  a: Measure;
+  b: Measure;
+  /** Median over pairs of A's wall time / B's. */
+  wallRatio?: number;
+  /** Median over pairs of A's CPU seconds / B's. */
+  cpuRatio?: number;
+}
+
+function measurePair(
+  a: { name: string; cmd: string; summarise: (o: string, e: string) => string; ok?: number[] },
+  b: { name: string; cmd: string; summarise: (o: string, e: string) => string; ok?: number[] },
+  runs: number,
+): Pair {
+  const wa: number[] = [];
+  const wb: number[] = [];
+  const ca: number[] = [];
+  const cb: number[] = [];
+  const rss = [0, 0];
+  const results = ['', ''];
+  for (let i = 0; i < runs; i++) {
+    for (const [k, side] of [a, b].entries()) {
+      const r = runOnce(side.cmd);
+      if (r.status === null || !(side.ok ?? [0]).includes(r.status)) {
+        const why = (r.stderr.trim().split('\n').pop() ?? '').slice(0, 80);
+        const failed: Measure = { name: side.name, result: '', runs: i, failed: `exit ${r.status}: ${why}` };
+        const other: Measure = { name: (k === 0 ? b : a).name, result: '', runs: i, failed: 'its pair failed' };
+        return k === 0 ? { a: failed, b: other } : { a: other, b: failed };
+      }
+      (k === 0 ? wa : wb).push(r.seconds);
+      (k === 0 ? ca : cb).push(r.cpu);
+      rss[k] = Math.max(rss[k]!, r.rssKB);
+      results[k] = side.summarise(r.stdout, r.stderr);
+    }
+  }
+  const m = (name: string, w: number[], c: number[], k: number): Measure => ({ name, seconds: median(w), cpu: median(c), min: Math.min(...w), rssMB: rss[k]! / 1024, result: results[k]!, runs });
+  return {
+    a: m(a.name, wa, ca, 0),
+    b: m(b.name, wb, cb, 1),
+    wallRatio: median(wa.map((x, i) => x / wb[i]!)),
+    cpuRatio: median(ca.map((x, i) => (cb[i]! > 0 ? x / cb[i]! : Number.NaN))),
+  };
+}
+
+/** The corpus as 8 gzip files of consecutive lines (what a rotated, compressed capture looks like). */
+async function gzipDirectory(corpus: string, dir: string, parts: number, lines: number): Promise<void> {
+  if (existsSync(join(dir, 'done'))) return;
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  process.stderr.write(`writing ${dir} (${parts} gzip files)…\n`);
+  const rl = createInterface({ input: createReadStream(corpus), crlfDelay: Infinity });
+  const perPart = Math.ceil(lines / parts);
+  let part = -1;
+  let n = 0;
+  let gz: ReturnType<typeof createGzip> | undefined;
+  let done: Promise<void> | undefined;
+  for await (const line of rl) {
+    if (n % perPart === 0) {
+      gz?.end();
+      await done;
+      part++;
+      gz = createGzip();
+      done = pipeline(gz, createWriteStream(join(dir, `part-${String(part).padStart(2, '0')}.ndjson.gz`)));
+    }
+    n++;
+    if (!gz!.write(`${line}\n`)) await new Promise<void>((res) => gz!.once('drain', () => res()));
+  }
+  gz?.end();
+  await done;
+  writeFileSync(join(dir, 'done'), '');
+}
+
+/** `rg -c` prints a count per file (`path:n`) for several files, a bare count for one input. */
+const sumCounts = (s: string): string => `${s.trim().split('\n').filter((l) => l !== '').reduce((a, l) => a + Number(l.slice(l.lastIndexOf(':') + 1)), 0)} token lines`;
 
 const lineCount = (s: string): string => `${s.split('\n').filter((l) => l.trim() !== '').length} lines out`;
 /** Alerts written (stdout lines) and the query matches the summary reports (stderr), to check the variants agree. */
@@ -194,6 +274,7 @@ async function main(): Promise<void> {
   const full = !flags.literalSearchOnly;
   // The HTML report over the same corpus: same reader, plus fates, near misses and the page.
   const reportHtml = join(BENCH_DIR, 'report.html');
+  const pairs: Array<{ label: string; goal: string; pair: Pair; meets: (p: Pair) => boolean | undefined }> = [];
   if (full) {
     rows.push(measure('cat > /dev/null', `cat ${corpus} > /dev/null`, r, () => '-'));
     if (which('rg')) rows.push(measure(`rg -c -F (${needles.join(' ')})`, `rg -c -F ${literalArgs} ${corpus}`, r, (s) => `${s.trim()} token lines`, [0, 1]));
@@ -210,6 +291,35 @@ async function main(): Promise<void> {
     scanRow('scan --mode query --no-prefilter --threads 2', '--mode query --no-prefilter --threads 2', Math.min(r, 3));
     const reportResult = (_o: string, e: string) => /^report \S+ \(([^)]*)\): (.*)$/m.exec(e)?.slice(1).join(': ') ?? '?';
     rows.push(measure('report -o report.html (new_terms)', `${cli} report ${corpus} -o ${reportHtml} --exit-zero`, r, reportResult));
+    // Issue 10: the pipe against the file, and compressed captures against one thread and `rg -z`.
+    const ok = [0, 1];
+    const fileScan = { name: 'scan corpus (default threads)', cmd: `${cli} scan ${corpus} --format ndjson`, summarise: cliResult, ok };
+    const pipeScan = { name: '`cat corpus | scan` (stdin)', cmd: `cat ${corpus} | ${cli} scan --format ndjson`, summarise: cliResult, ok };
+    const pipeVsFile = measurePair(pipeScan, fileScan, r);
+    rows.push(pipeVsFile.a);
+    pairs.push({ label: '`cat corpus | scan` / `scan corpus`', goal: '≤ 1.2', pair: pipeVsFile, meets: (p) => (p.wallRatio === undefined ? undefined : p.wallRatio <= 1.2) });
+    if (which('rg')) {
+      const pipeRg = { name: `\`cat corpus | rg -c -F\` (${needles.join(' ')})`, cmd: `cat ${corpus} | rg -c -F ${literalArgs}`, summarise: sumCounts, ok };
+      const pipeVsRg = measurePair(pipeScan, pipeRg, r);
+      rows.push(pipeVsRg.b);
+      pairs.push({ label: '`cat corpus | scan` / `cat corpus | rg -c`', goal: '≤ 3', pair: pipeVsRg, meets: (p) => (p.wallRatio === undefined ? undefined : p.wallRatio <= 3) });
+    }
+    const gzDir = join(BENCH_DIR, `gz8-${flags.events}-${flags.seed}`);
+    await gzipDirectory(corpus, gzDir, 8, events);
+    const gzScan = { name: 'scan 8 × .gz (default threads)', cmd: `${cli} scan ${gzDir} --format ndjson`, summarise: cliResult, ok };
+    const gzOne = { name: 'scan 8 × .gz --threads 1', cmd: `${cli} scan ${gzDir} --format ndjson --threads 1`, summarise: cliResult, ok };
+    const gzVsOne = measurePair(gzScan, gzOne, r);
+    rows.push(gzVsOne.a, gzVsOne.b);
+    pairs.push({ label: 'scan 8 × .gz / the same with `--threads 1`', goal: '≤ 0.6', pair: gzVsOne, meets: (p) => (p.wallRatio === undefined ? undefined : p.wallRatio <= 0.6) });
+    if (which('rg')) {
+      const gzRg = { name: `rg -z -c -F 8 × .gz (${needles.join(' ')})`, cmd: `rg -z -c -F ${literalArgs} ${gzDir}`, summarise: sumCounts, ok };
+      const gzVsRg = measurePair(gzScan, gzRg, r);
+      rows.push(gzVsRg.b);
+      pairs.push({ label: 'scan 8 × .gz / `rg -z -c` on the same directory', goal: '< 1', pair: gzVsRg, meets: (p) => (p.wallRatio === undefined ? undefined : p.wallRatio < 1) });
+    } else {
+      rows.push({ name: 'rg -z -c 8 × .gz', result: '', runs: 0, failed: 'rg not installed (Debian package ripgrep)' });
+    }
+
     rows.push(measure('stage: node start-up (bundle)', `node ${stagesJs} noop`, r, () => '-'));
     rows.push(measure('stage: read 1 MiB', `node ${stagesJs} read ${corpus}`, r, () => '-'));
     rows.push(measure('stage: prefilter only', `node ${stagesJs} prefilter ${corpus}`, r, stageResult));
@@ -282,6 +392,7 @@ async function main(): Promise<void> {
     for (const [label, cmd] of [
       ['scan --threads 2', (f: string) => `${cli} scan ${f} --format ndjson --quiet --threads 2 > /dev/null`],
       ['scan --threads 1', (f: string) => `${cli} scan ${f} --format ndjson --quiet --threads 1 > /dev/null`],
+      ['cat | scan (stdin)', (f: string) => `cat ${f} | ${cli} scan --format ndjson --quiet > /dev/null`],
       ['stage: prefilter + parse + predicate', (f: string) => `node ${stagesJs} prefilter-parse ${f}`],
     ] as const) {
       const one = measure(label, cmd(corpus), 1, () => '', [0, 1]);
@@ -327,6 +438,14 @@ async function main(): Promise<void> {
   );
   lines.push('');
   lines.push(`Evaluation cost of the rule query on pre-parsed events (in-process, median of 5 timed passes over up to 20,000 events): ${evalLine}`);
+  if (pairs.length > 0) {
+    lines.push('', 'Paired ratios (issue 10): the two commands run in turn, A B A B …; median of the per-pair ratios.', '');
+    lines.push('| A / B | goal | wall ratio | CPU ratio | A median s | B median s | met |', '|---|---|---:|---:|---:|---:|---|');
+    for (const { label, goal, pair, meets } of pairs) {
+      const met = meets(pair);
+      lines.push(`| ${label.replace(/\|/g, '\\|')} | ${goal} | ${fmt(pair.wallRatio)} | ${fmt(pair.cpuRatio)} | ${fmt(pair.a.seconds)} | ${fmt(pair.b.seconds)} | ${met === undefined ? 'failed' : met ? 'yes' : 'no'} |`);
+    }
+  }
   if (rssRows.length > 0) {
     lines.push('', `| peak RSS | 1× (${mb.toFixed(0)} MB) MB | ${flags.rssScale}× MB | ${flags.rssScale}× s |`, '|---|---:|---:|---:|', ...rssRows);
   }

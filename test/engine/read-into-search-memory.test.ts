@@ -36,7 +36,7 @@ function comparable(r: PieceResult) {
 }
 
 describe('range scanner reading into the search memory', () => {
-  it('gives what parsing every line gives, whatever the line lengths against the 1 MiB reads', () => {
+  it('gives what parsing every line gives, whatever the line lengths against the 1 MiB reads', async () => {
     const rnd = mulberry32(7);
     const names = ['bash', 'kmod', 'lsmod', 'sshd', 'depmod'];
     const lines: string[] = [];
@@ -54,8 +54,8 @@ describe('range scanner reading into the search memory', () => {
     const piece = { kind: 'file' as const, file, start: 0, end: size };
     const job = compileReadJob({ query, prefilter: derivePrefilter(query), indexPatterns: [] });
     expect(job.readBuffer?.length).toBe(2 << 20);
-    const withPrefilter = createPieceScanner(job, { maxLineBytes: 3 << 20 })(piece);
-    const everyLine = createPieceScanner(compileReadJob({ query, prefilter: null, indexPatterns: [] }), { maxLineBytes: 3 << 20 })(piece);
+    const withPrefilter = await createPieceScanner(job, { maxLineBytes: 3 << 20 })(piece);
+    const everyLine = await createPieceScanner(compileReadJob({ query, prefilter: null, indexPatterns: [] }), { maxLineBytes: 3 << 20 })(piece);
     expect(comparable(withPrefilter)).toEqual(comparable(everyLine));
     // Not vacuous: long lines crossed several reads, and the prefilter passed over most lines.
     expect(lines.some((l) => l.length > 2 << 20)).toBe(true);

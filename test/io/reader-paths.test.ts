@@ -8,6 +8,8 @@
  *   file        readInputs on one thread (synchronous 1 MiB reads; gzip through the stream reader)
  *   workers     readInputs with 2 worker threads (the head on this thread, the rest in byte ranges)
  *   pipe        readChunks fed 64 KiB chunks, as Node reads a pipe on stdin
+ *   pipe→workers readChunks fed 64 KiB chunks, the rest after the head cut at newlines into 64 KB
+ *               pieces for 2 worker threads (stdin on both cores; a large gzip inflated here, scanned there)
  *   trickle     readChunks fed chunks of 1 to 3000 bytes (seeded)
  *   pieces      scanPieces over byte ranges (2 KB, or 40 per file) from its start (line-mode files only)
  *
@@ -111,10 +113,15 @@ async function* chunked(bytes: Buffer, size: (i: number) => number): AsyncGenera
   }
 }
 
-async function viaChunks(file: string, kind: JobKind, strict: boolean, size: (i: number) => number): Promise<Outcome & { needles?: string[] }> {
+async function viaChunks(file: string, kind: JobKind, strict: boolean, size: (i: number) => number, workers = false): Promise<Outcome & { needles?: string[] }> {
   const acct = new Accounting({ strict });
   const { job, prefilter } = freshJob(kind);
-  const out = await collect(readChunks(file, chunked(readFileSync(file), size), job, acct, { maxLineBytes: MAX_LINE_BYTES }), acct);
+  const split = { n: 0 };
+  const opts = workers
+    ? { maxLineBytes: MAX_LINE_BYTES, streamPieceBytes: 64 * 1024, workers: { minBytes: 0, threads: async () => 2, onSplit: () => void split.n++ } }
+    : { maxLineBytes: MAX_LINE_BYTES };
+  const out = await collect(readChunks(file, chunked(readFileSync(file), size), job, acct, opts), acct);
+  if (workers && out.error === undefined) expect(split.n, `${file} went to workers`).toBe(1);
   return { ...out, needles: prefilter()?.needles.map((n) => n.text) };
 }
 
@@ -159,6 +166,8 @@ const lineMode = new Set<string>();
 /** Plain files larger than the head read on this thread: the workers path applies. */
 const multiMb = new Set<string>();
 const bigOnes = new Set<string>();
+/** Line-mode inputs (plain or gzip) longer than the head a stream reader decodes before handing off. */
+const overHead = new Set<string>();
 
 const LSMOD = '{"event":{"category":"process","type":"start","action":"exec"},"host":{"os":{"type":"linux"}},"process":{"name":"lsmod","parent":{"name":"bash"}},"@timestamp":"2024-05-13T10:00:00Z"}';
 
@@ -180,6 +189,7 @@ beforeAll(async () => {
   inputs.push(...shapes, 'fixtures/demo/events.ndjson', big, lateBadLine, tooLong, archive, gz, cutGz);
   for (const f of inputs) if (!/\.gz$|archive|es-archiver/.test(f)) lineMode.add(f);
   multiMb.add(big).add(lateBadLine);
+  overHead.add(big).add(lateBadLine).add(gz).add(cutGz);
   bigOnes.add(big);
   bigArchive = join(dir, 'big-archive.json');
   const docs: string[] = [];
@@ -207,6 +217,11 @@ describe('every path through the reader core gives the same result', () => {
         if (file !== cutGz) paths.push(['trickle', viaChunks(file, kind, false, () => 1 + Math.floor(random() * 3000))]);
         // Files within the head read on this thread never reach a worker (readInputs would not split them).
         if (kind !== 'records' && multiMb.has(file)) paths.push(['workers', viaFile(file, kind, false, 2)]);
+        // A stream longer than the head and in line mode goes to workers after its head.
+        if (kind !== 'records' && overHead.has(file)) {
+          paths.push(['pipe→workers', viaChunks(file, kind, false, () => 64 * 1024, true)]);
+          if (file.endsWith('.gz')) paths.push(['gzip file→workers', viaFile(file, kind, false, 2)]);
+        }
         if (kind !== 'records' && lineMode.has(file)) {
           const pf = cal.pf;
           paths.push(['pieces', viaPieces(file, kind, false, pf).then((o) => ({ ...o, needles: pf?.needles.map((n) => n.text) }))]);
@@ -238,6 +253,7 @@ describe('every path through the reader core gives the same result', () => {
       const want = await viaFile(file, 'no-prefilter', true);
       const paths = [viaChunks(file, 'no-prefilter', true, () => 64 * 1024)];
       if (multiMb.has(file)) paths.push(viaFile(file, 'no-prefilter', true, 2));
+      if (overHead.has(file)) paths.push(viaChunks(file, 'no-prefilter', true, () => 64 * 1024, true));
       for (const got of paths) expect((await got).error, file).toBe(want.error);
       if (lineMode.has(file)) expect((await viaPieces(file, 'no-prefilter', true, null)).error, file).toBe(want.error);
     }
@@ -257,12 +273,12 @@ describe('many inputs in one run', () => {
 });
 
 describe('which inputs go to workers', () => {
-  it('plain NDJSON files past their head, but not gzip or pretty-printed ones', async () => {
+  it('plain NDJSON files past their head and gzip files (inflated here, scanned there), but not pretty-printed ones', async () => {
     const files = [big, gz, bigArchive, lateBadLine];
     // Each holds more than the head read on this thread (a gzip file once inflated).
     expect(Math.min(...files.map((f) => (f.endsWith('.gz') ? gunzipSync(readFileSync(f)) : readFileSync(f)).length))).toBeGreaterThan(1 << 20);
     const got = await viaFiles(files, 'scan', false, 2);
-    expect(got.split).toBe(2);
+    expect(got.split).toBe(3);
     expect({ ...got, split: 0 }).toEqual({ ...(await viaFiles(files, 'scan', false, 1)), split: 0 });
   }, 120_000);
 
@@ -276,4 +292,30 @@ describe('which inputs go to workers', () => {
     expect(await split(['fixtures/demo/events.ndjson'], { threads: 2, parallelMinBytes: 0 })).toBe(0);
     expect(await split([big], { threads: 1, parallelMinBytes: 0 })).toBe(0);
   }, 60_000);
+});
+
+describe('a run of gzip files on worker threads (one file per worker)', () => {
+  it('gives the events, accounting, order and calibrated prefilter of one thread, broken and pretty-printed files included', async () => {
+    const gzs = inputs.filter((f) => f.endsWith('.gz'));
+    const archiveGz = join(dir, 'archive.json.gz');
+    writeFileSync(archiveGz, gzipSync(readFileSync(inputs.find((f) => f.includes('archive'))!)));
+    const demoGz = join(dir, 'demo.ndjson.gz');
+    writeFileSync(demoGz, gzipSync(readFileSync('fixtures/demo/events.ndjson')));
+    // Two runs of gzip files around a plain file; the broken one in the middle of a run.
+    const list = [demoGz, ...gzs, archiveGz, 'fixtures/demo/events.ndjson', gzs[0]!, demoGz];
+    for (const kind of ['scan', 'no-prefilter'] as const) {
+      const run = async (threads: number) => {
+        const acct = new Accounting();
+        const { job, prefilter } = freshJob(kind);
+        const read = readInputs(list, job, acct, { maxLineBytes: MAX_LINE_BYTES, threads, parallelMinBytes: 0 });
+        const out = await collect(read.batches, acct);
+        return { out, needles: prefilter()?.needles.map((n) => n.text), split: read.splitFiles() };
+      };
+      const one = await run(1);
+      const two = await run(2);
+      expect(two.split, kind).toBe(2);
+      expect(two.out, kind).toEqual(one.out);
+      expect(two.needles, kind).toEqual(one.needles);
+    }
+  }, 240_000);
 });

@@ -1,0 +1,187 @@
+/**
+ * `scan --follow`: for a stream that does not end (`tail -F app.ndjson | kmod-enum-detect --follow`).
+ * Each simulated run's alerts are written, and flushed, as soon as the run is final (engine/follow.ts);
+ * with --state the state is saved after each batch of final runs, atomically and only once their
+ * alerts are out, so a follower killed and restarted neither loses nor repeats an alert. The summary
+ * comes at the end of the input, or on Ctrl-C (exit 130; what was written stays written).
+ *
+ * Formats: ndjson and bulk stream as they are; pretty prints the rows of each batch of final runs
+ * as they come; json (one document, written at the end) does not fit a stream and is refused.
+ * `--output FILE` is appended to, never replaced (see appendFileSink).
+ */
+import { createFollower, type FollowStep, type FollowSummary } from '../engine/follow.js';
+import { ScanConfigError } from '../engine/scan.js';
+import { loadState, saveState, StateFileError } from '../engine/state.js';
+import { untilAborted } from '../io/abortable.js';
+import { Accounting } from '../io/accounting.js';
+import { InputError } from '../io/errors.js';
+import { readInputs } from '../io/read-events.js';
+import { createScanJob } from '../engine/read-job.js';
+import { withWatermarkProbe } from '../engine/follow-job.js';
+import { timestampFieldsOf } from '../ecs/time.js';
+import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
+import { createChalk } from '../output/color.js';
+import { createFormatter } from '../output/formatter.js';
+import { renderAlertTable, DEFAULT_WIDTH } from '../output/pretty.js';
+import { appendFileSink, guardStream, stdoutSink, type OutputSink } from '../output/sink.js';
+import { renderFooter } from '../output/summary.js';
+import type { AlertDocument, ScanTail, SummarySection } from '../output/types.js';
+import { EXIT_ALERTS, EXIT_OK, UserFacingError } from './exit.js';
+import { Interrupted, trapStopSignals } from './interrupt.js';
+import type { ScanOptions } from './options.js';
+import { formatKqlWarning, loadActiveRule } from './rule-source.js';
+import { defaultFormat, libraryOptions, withExplanation } from './scan.js';
+import { defaultMode } from '../engine/scan-files.js';
+import type { ScanOptions as EngineOptions } from '../engine/scan.js';
+import { detectionSection, inputSection } from './scan-summary.js';
+
+function followSection(s: FollowSummary): SummarySection {
+  return {
+    title: 'Follow',
+    key: 'follow',
+    rows: [
+      { key: 'lateness_ms', label: 'lateness (ms)', value: s.lateness },
+      { key: 'late_events', label: 'events later than --lateness (missed a final run)', value: s.late.count },
+      { key: 'events_before_state', label: "events at or before the state's last run", value: s.late.beforeState },
+    ],
+  };
+}
+
+/** Refuses what cannot follow a stream, naming the option. */
+function checkFollowOptions(opts: ScanOptions): void {
+  if (opts.runs !== undefined) throw new UserFacingError('--follow simulates the schedule as the events come: --runs cannot be combined with it');
+  if (opts.end !== undefined) throw new UserFacingError('--follow runs until the input ends: --end cannot be combined with it');
+  if (opts.format === 'json') {
+    throw new UserFacingError('--follow writes alerts as their runs become final; --format json is one document written at the end: use ndjson, bulk or pretty');
+  }
+}
+
+export async function runFollow(inputs: string[], opts: ScanOptions): Promise<number> {
+  checkFollowOptions(opts);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
+  const { rule } = active;
+  const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
+  // The batch scan's options, less what only reading needs (the follower reads on this thread).
+  const { rule: _rule, query: _query, strict: _strict, prefilter: _prefilter, threads: _threads, parallelMinBytes: _pmb, maxLineBytes: _mlb, onProgress: _op, shouldStop: _ss, signal: _sig, ...engine } = await libraryOptions(opts, active);
+  const ruleUuid = engine.ruleUuid ?? rule.id;
+  const engineOpts: EngineOptions = { ...engine, mode: engine.mode ?? defaultMode(rule), ...(ruleUuid !== undefined && { ruleUuid }) };
+
+  let follower;
+  try {
+    const loaded = opts.state !== undefined ? loadState(opts.state) : undefined;
+    follower = createFollower(rule, { ...engineOpts, lateness: opts.lateness ?? 0, ...(loaded && { state: loaded }) });
+  } catch (e) {
+    if (e instanceof ScanConfigError || e instanceof StateFileError) throw new UserFacingError(e.message);
+    throw e;
+  }
+
+  const format = opts.format ?? defaultFormat(opts.output);
+  const env = process.env;
+  const toStdout = opts.output === undefined || opts.output === '-';
+  const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && toStdout });
+  const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
+  guardStream(process.stderr);
+  let sink: OutputSink;
+  try {
+    sink = toStdout ? stdoutSink() : await appendFileSink(opts.output!);
+  } catch (e) {
+    throw new UserFacingError(`--output ${opts.output}: ${(e as Error).message}`);
+  }
+  const interrupt = trapStopSignals();
+  const trace = opts.debug ? (msg: string) => process.stderr.write(`kmod-enum-detect: debug: ${msg}\n`) : undefined;
+
+  const width = process.stdout.columns || DEFAULT_WIDTH;
+  const formatter = createFormatter(format, { sink, chalk, diagnosticsChalk, space: opts.space, summary: opts.quiet ? 'none' : 'full', width });
+  /** pretty holds its rows for common column widths: here each batch of final runs is its own table. */
+  const writeAlerts = async (docs: readonly AlertDocument[]): Promise<void> => {
+    if (format !== 'pretty') {
+      for (const doc of docs) await formatter.alert(doc);
+    } else if (docs.length > 0) {
+      await sink.write(renderAlertTable(docs, { width, chalk }));
+    }
+  };
+  const writeEnd = async (t: ScanTail): Promise<void> => {
+    if (format !== 'pretty') await formatter.end(t);
+    else process.stderr.write(renderFooter(t, opts.quiet ? 'none' : 'full', diagnosticsChalk));
+  };
+
+  const acct = new Accounting({ strict: opts.strict });
+  let events = 0;
+  let matched = 0;
+  let alerts = 0;
+  let lastSaved: string | null = null;
+
+  /** Writes a step's alerts, flushes them, then saves the state: signals wait until all three are done. */
+  const emit = async (step: FollowStep | undefined): Promise<void> => {
+    if (step === undefined) return;
+    await interrupt.commit(async () => {
+      await writeAlerts(opts.explain ? step.alerts.map((a) => withExplanation(active.ast, a)) : step.alerts);
+      await sink.flush();
+      alerts += step.alerts.length;
+      if (opts.state !== undefined) {
+        saveState(opts.state, step.state);
+        lastSaved = step.state.lastRunTime;
+      }
+    });
+    trace?.(`${step.runs} run(s) final, ${step.alerts.length} alert(s) written`);
+  };
+
+  const tail = (summary: FollowSummary): ScanTail => ({
+    summary: [
+      inputSection(acct.total, acct.files.size, matched, !opts.prefilter ? 'off (--no-prefilter)' : (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? 'none')),
+      detectionSection(summary),
+      followSection(summary),
+    ],
+    warnings: [
+      ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
+      ...acct.problemLines(),
+      ...summary.timeIssues,
+      ...summary.late.samples,
+    ],
+    errors: [],
+  });
+
+  // One thread: the stream is read as it comes, and the probe of passed-over lines runs here.
+  const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index });
+  const job = withWatermarkProbe(scanJob.job, timestampFieldsOf(rule), (ms) => follower.observe(ms));
+  const input = readInputs(inputs, job, acct, { threads: 1, live: true });
+
+  try {
+    if (format !== 'pretty') await formatter.begin?.();
+    try {
+      let batches = 0;
+      for await (const batch of untilAborted(input.batches, interrupt.signal)) {
+        events += batch.events;
+        for (const ev of batch.matches) {
+          matched++;
+          follower.add(ev);
+        }
+        trace?.(`batch ${++batches}: ${events} events, ${matched} matches so far`);
+        await emit(follower.poll());
+        if (sink.closed) break;
+      }
+    } catch (e) {
+      if (e instanceof InputError) throw new UserFacingError(e.message);
+      throw e;
+    }
+    const end = follower.finish();
+    await emit(end.step);
+    if (format === 'pretty' && alerts === 0) await sink.write(renderAlertTable([], { width, chalk }));
+    await writeEnd(tail(end.summary));
+    await sink.close();
+    return alerts > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;
+  } catch (e) {
+    if (e instanceof Interrupted) {
+      // What was written stays written: the summary of the final runs, then the one line.
+      await writeEnd(tail(follower.summary())).catch(() => {});
+      await sink.close().catch(() => {});
+      const kept = [`${alerts} alert${alerts === 1 ? '' : 's'} of final runs written`];
+      if (opts.state !== undefined) kept.push(lastSaved === null ? `--state ${opts.state} not yet saved` : `--state ${opts.state} saved after run ${lastSaved}`);
+      interrupt.exit(e, kept.join('; '));
+    }
+    await sink.close().catch(() => {});
+    throw e;
+  } finally {
+    interrupt.dispose();
+  }
+}
