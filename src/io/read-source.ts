@@ -38,6 +38,8 @@ export interface WorkerPlan {
 
 export interface SourceReadOptions {
   maxLineBytes?: number;
+  /** See DecoderOptions.headBytes: 0 for a live stream whose first events must not wait for 1 MiB. */
+  headBytes?: number;
   /** Raw bytes of this source consumed so far (compressed bytes for gzip), after each read. */
   progress?: (rawBytes: number) => void;
   /** Worker threads for large plain files (only for jobs that can travel: `job.portable`). */
@@ -60,7 +62,7 @@ function nonEmpty(d: Decoded): boolean {
  */
 export async function* readSource(src: InputSource, job: ReadJob, acct: Accounting, opts: SourceReadOptions = {}): AsyncGenerator<Decoded> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const decoder = new SourceDecoder(src.name, job, acct, { maxLineBytes });
+  const decoder = new SourceDecoder(src.name, job, acct, { maxLineBytes, ...(opts.headBytes !== undefined && { headBytes: opts.headBytes }) });
   if (src.kind === 'file' && src.size !== undefined) {
     let fd: number | undefined;
     try {
@@ -156,7 +158,10 @@ export async function* readChunks(
   acct: Accounting,
   opts: Omit<SourceReadOptions, 'workers'> = {},
 ): AsyncGenerator<Decoded> {
-  const decoder = new SourceDecoder(name, job, acct, opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {});
+  const decoder = new SourceDecoder(name, job, acct, {
+    ...(opts.maxLineBytes !== undefined && { maxLineBytes: opts.maxLineBytes }),
+    ...(opts.headBytes !== undefined && { headBytes: opts.headBytes }),
+  });
   yield* decodeStream(decoder, openChunks(raw), opts.progress);
 }
 
