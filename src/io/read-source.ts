@@ -41,6 +41,8 @@ export interface WorkerPlan {
 
 export interface SourceReadOptions {
   maxLineBytes?: number;
+  /** See DecoderOptions.headBytes: 0 for a live stream whose first events must not wait for 1 MiB. */
+  headBytes?: number;
   /** Raw bytes of this source consumed so far (compressed bytes for gzip), after each read. */
   progress?: (rawBytes: number) => void;
   /** Worker threads for large plain files (only for jobs that can travel: `job.portable`). */
@@ -67,7 +69,7 @@ function pieceBytesFor(size: number, threads: number): number {
  */
 export async function* readSource(src: InputSource, job: ReadJob, acct: Accounting, opts: SourceReadOptions = {}): AsyncGenerator<Decoded> {
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  const decoder = new SourceDecoder(src.name, job, acct, { maxLineBytes, ...(opts.live === true && { headBytes: 0 }) });
+  const decoder = new SourceDecoder(src.name, job, acct, { maxLineBytes, ...(opts.live === true ? { headBytes: 0 } : opts.headBytes !== undefined && { headBytes: opts.headBytes }) });
   const worth = opts.live === true ? () => true : nonEmpty;
   if (src.kind === 'file' && src.size !== undefined) {
     let fd: number | undefined;
@@ -270,7 +272,7 @@ export async function* readChunks(
   acct: Accounting,
   opts: SourceReadOptions = {},
 ): AsyncGenerator<Decoded> {
-  const decoder = new SourceDecoder(name, job, acct, { ...(opts.maxLineBytes !== undefined && { maxLineBytes: opts.maxLineBytes }), ...(opts.live === true && { headBytes: 0 }) });
+  const decoder = new SourceDecoder(name, job, acct, { ...(opts.maxLineBytes !== undefined && { maxLineBytes: opts.maxLineBytes }), ...(opts.live === true ? { headBytes: 0 } : opts.headBytes !== undefined && { headBytes: opts.headBytes }) });
   const plan = opts.workers !== undefined && opts.live !== true && job.portable !== undefined && job.emit !== 'records' ? opts.workers : undefined;
   if (plan !== undefined) yield* readStreamToWorkers(name, undefined, openChunks(raw), decoder, job, acct, opts, plan);
   else yield* decodeStream(decoder, openChunks(raw), opts.progress, opts.live === true ? () => true : nonEmpty);

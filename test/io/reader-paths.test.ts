@@ -319,3 +319,24 @@ describe('a run of gzip files on worker threads (one file per worker)', () => {
     }
   }, 240_000);
 });
+
+describe('a live stream', () => {
+  it('with headBytes 0 hands out the first events before the stream ends, and the same events', async () => {
+    const lines = Buffer.from(`${LSMOD}\n${LSMOD}\n`);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    async function* live(): AsyncGenerator<Buffer> {
+      yield Buffer.from(lines);
+      await gate; // the stream stays open until the first events came out
+      yield Buffer.from(lines);
+    }
+    const acct = new Accounting();
+    const seen: number[] = [];
+    for await (const d of readChunks('-', live(), freshJob('no-prefilter').job, acct, { headBytes: 0 })) {
+      seen.push(d.matches.length);
+      release();
+    }
+    expect(seen).toEqual([2, 2]);
+    expect(acct.total.read).toBe(4);
+  });
+});

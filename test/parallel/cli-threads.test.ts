@@ -76,8 +76,8 @@ describe('scan --threads', () => {
   }, 120_000);
 
   // Compared in-process instead (the same matching events in input order, origins and accounting,
-  // which is what --mode query lists and the summary prints): each shapes fixture alone, and the big
-  // file without a prefilter, through workers vs one thread (test/parallel/scan-inputs.test.ts) and
-  // through every reader path (test/io/reader-paths.test.ts). The CLI runs above keep the printed
-  // output of split and serial files held equal.
+  // which is what --mode query lists and the summary prints): each shapes fixture, and the big file
+  // with and without a prefilter, through every reader path (workers, worker pieces, one thread,
+  // stdin-like chunks), and all of them in one run with 1 and 3 threads (test/io/reader-paths.test.ts).
+  // The CLI runs above keep the printed output of split and serial files held equal.
 });
