@@ -11,7 +11,8 @@ import { compileKql } from '../kql/compile.js';
 import { renderDiagnostics } from '../output/summary.js';
 import { guardStream, stdoutSink } from '../output/sink.js';
 import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
-import { parseOptions } from './options.js';
+import { parseOptions, walkOptionsShape } from './options.js';
+import { expandInputs, inputVerdicts } from './input-report.js';
 import { compileRuleQuery, formatKqlWarning } from './rule-source.js';
 
 const NL = Buffer.from('\n');
@@ -25,7 +26,7 @@ export function runKqlParse(query: string): number {
   return EXIT_OK;
 }
 
-const matchOptionsSchema = z.object({ strict: z.boolean().default(false), quiet: z.boolean().default(false) });
+const matchOptionsSchema = z.object({ strict: z.boolean().default(false), quiet: z.boolean().default(false), ...walkOptionsShape });
 
 export async function runKqlMatch(query: string, inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(matchOptionsSchema, raw);
@@ -40,8 +41,9 @@ export async function runKqlMatch(query: string, inputs: string[], raw: Record<s
 
   // Output is the input's own records: lines as they were, or, in a pretty-printed (es_archiver)
   // file, each matching value as it was written.
+  const expanded = await expandInputs(inputs, opts);
   try {
-    const read = readInputs(inputs, { predicate, emit: 'records' }, acct);
+    const read = readInputs(expanded.inputs, { predicate, emit: 'records' }, acct);
     for await (const batch of read.batches) {
       for (const rec of batch.records) {
         await out.write(rec.bytes);
@@ -56,7 +58,8 @@ export async function runKqlMatch(query: string, inputs: string[], raw: Record<s
     throw e;
   }
   await out.close();
-  const problems = acct.problemLines();
+  inputVerdicts(acct, undefined);
+  const problems = [...(expanded.skipped.length > 0 ? [expanded.skippedWarning()] : []), ...acct.problemLines()];
   if (problems.length > 0 || !opts.quiet) {
     process.stderr.write(renderDiagnostics({ warnings: problems, errors: [] }));
   }

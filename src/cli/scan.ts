@@ -4,11 +4,9 @@
  * alerts in the chosen format. Exit code: 1 when alerts were written (unless --exit-zero), 0 when
  * none, 2 for usage, rule or input errors.
  */
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { parseIsoTime } from '../ecs/time.js';
 import { createScanner, ScanConfigError, type ScanOptions as EngineOptions } from '../engine/scan.js';
-import { loadState, saveState, StateFileError } from '../engine/state.js';
+import { StateFileError } from '../engine/state.js';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
@@ -27,6 +25,10 @@ import { parseOptions, scanOptionsSchema } from './options.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
 import { detectionSection, inputSection } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
+import { checkRunsAfterState, readRunTimes, type RunTime } from './runs-file.js';
+import { openStateSession, type StateSession } from './state-session.js';
+import { expandInputs, inputVerdicts, lateEventsWarning, quietTotalsLine } from './input-report.js';
+import { WorldFault } from '../io/faults.js';
 
 /**
  * `--explain`: the alert's source event is the alert document without the flat `kibana.*` keys and
@@ -47,27 +49,7 @@ export function withExplanation(ast: KueryNode, alert: AlertDocument): AlertDocu
   return { ...alert, 'kmod_enum_detect.explain': summary.text, 'kmod_enum_detect.branches': summary.branches };
 }
 
-/** `--runs FILE`: one ISO time per line; blank lines and `#` comments ignored. */
-export async function readRunsFile(file: string): Promise<Date[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UserFacingError(`--runs ${file}: cannot be read (${(e as Error).message})`);
-  }
-  const runs: Date[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const ms = parseIsoTime(line);
-    if (ms === undefined) {
-      throw new UserFacingError(`${file}:${i + 1}:1: expected an ISO-8601 run time such as 2024-05-14T09:05:00Z, found ${JSON.stringify(line)}`);
-    }
-    runs.push(new Date(ms));
-  });
-  if (runs.length === 0) throw new UserFacingError(`${file}: no run times (expected one ISO-8601 time per line)`);
-  return runs;
-}
+export { readRunsFile } from './runs-file.js';
 
 function defaultFormat(output: string | undefined): OutputFormat {
   return output === undefined && process.stdout.isTTY === true ? 'pretty' : 'ndjson';
@@ -94,19 +76,37 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   if (opts.from !== undefined) engineOpts.from = opts.from;
   if (opts.historyWindowStart !== undefined) engineOpts.historyWindowStart = opts.historyWindowStart;
   if (opts.maxSignals !== undefined) engineOpts.maxSignals = opts.maxSignals;
+  let runTimes: RunTime[] | undefined;
   if (opts.runs !== undefined) {
     if (opts.start !== undefined || opts.end !== undefined) throw new UserFacingError('--runs replaces --start/--end: give one or the other');
-    engineOpts.runs = await readRunsFile(opts.runs);
+    runTimes = await readRunTimes(opts.runs);
+    engineOpts.runs = runTimes.map((r) => r.time);
   }
+  const expanded = await expandInputs(inputs, { glob: opts.glob, exclude: opts.exclude });
+
+  // --state: locked from loading to replacing, so invocations sharing it serialise (state-session.ts).
+  let session: StateSession | undefined;
+  if (opts.state !== undefined) {
+    session = await openStateSession(opts.state, {
+      lockTimeoutMs: opts.lockTimeout,
+      notice: opts.quiet ? undefined : (m) => process.stderr.write(`kmod-enum-detect: ${m}\n`),
+    });
+  }
+  // Until the scan's own try block takes over, a failure drops the staged state and the lock.
+  const dropState = (): void => {
+    session?.abort();
+    session?.release();
+  };
 
   let scanner;
   try {
-    if (opts.state !== undefined) {
-      const loaded = loadState(opts.state);
-      if (loaded) engineOpts.state = loaded;
+    if (session?.loaded) {
+      engineOpts.state = session.loaded;
+      if (runTimes) checkRunsAfterState(opts.runs!, runTimes, session.file, session.loaded.state.lastRunTime);
     }
     scanner = createScanner(rule, engineOpts);
   } catch (e) {
+    dropState();
     if (e instanceof ScanConfigError || e instanceof StateFileError) throw new UserFacingError(e.message);
     throw e;
   }
@@ -121,6 +121,8 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   try {
     sink = await openSink(opts.output);
   } catch (e) {
+    dropState();
+    if (e instanceof WorldFault) throw e;
     throw new UserFacingError(`--output ${opts.output}: ${(e as Error).message}`);
   }
   const onSigint = () => {
@@ -135,7 +137,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   let bytes = { bytesDone: 0 } as { bytesDone: number; bytesTotal?: number };
 
   const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index });
-  const input = readInputs(inputs, scanJob.job, acct, {
+  const input = readInputs(expanded.inputs, scanJob.job, acct, {
     ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
     onProgress: (p) => {
       bytes = p;
@@ -160,9 +162,21 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       progress.done();
     }
 
-    const result = scanner.finish();
+    let result;
+    try {
+      result = scanner.finish();
+    } catch (e) {
+      // Schedule problems found only once the data is known (e.g. runs that cannot be simulated).
+      if (e instanceof ScanConfigError) throw new UserFacingError(e.message);
+      throw e;
+    }
+    // Nothing passes as clean that was not read: undecodable files and --max-malformed fail the run.
+    inputVerdicts(acct, opts.maxMalformed);
+    const late = lateEventsWarning(result.summary.late, opts.state);
     const warnings = [
       ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
+      ...(expanded.skipped.length > 0 ? [expanded.skippedWarning()] : []),
+      ...(late ? [late] : []),
       ...acct.problemLines(),
       ...result.summary.timeIssues,
       ...result.warnings.map((w) => `run ${w.run}: ${w.message}`),
@@ -184,17 +198,31 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
     }
     await formatter.end({
-      summary: [inputSection(acct.total, acct.files.size, matched, prefilterState || (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? '')), detectionSection(result.summary)],
+      summary: [
+        inputSection(acct.total, acct.files.size, matched, prefilterState || (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? ''), expanded),
+        detectionSection(result.summary),
+      ],
       warnings,
       errors,
     });
-    await sink.close();
-    if (opts.state !== undefined) saveState(opts.state, result.state);
+    if (opts.quiet) {
+      const line = quietTotalsLine(acct.total, expanded.skipped.length, result.summary.late);
+      if (line) process.stderr.write(`kmod-enum-detect: ${line}\n`);
+    }
+    // Outputs are committed together: the state is written (and fsynced) first, so a state that
+    // cannot be written leaves the old --output file as it was; then the output replaces its
+    // target, then the state replaces its own.
+    session?.write(result.state);
+    await sink.finish();
+    await sink.commit();
+    session?.commit();
     return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;
   } catch (e) {
     await sink.abort();
+    session?.abort();
     throw e;
   } finally {
     process.off('SIGINT', onSigint);
+    session?.release();
   }
 }

@@ -27,6 +27,7 @@ import {
 import {
   explicitSchedule,
   regularSchedule,
+  ruleRangeTuples,
   ScheduleError,
   tupleKey,
   type RunMessage,
@@ -166,6 +167,22 @@ export interface ScanSummary {
   };
   /** Counted over every invocation that shared the state file. */
   cumulative: { runs: number; alerts: number };
+  /**
+   * Matching events older than the state file's last run and before the first window this invocation
+   * searches: no run can find them new (Kibana would never have seen them in a window either), so they
+   * count as history only. Null without a state file's last run.
+   */
+  late: LateEvents | null;
+}
+
+export interface LateEvents {
+  events: number;
+  /** Their time span, UTC ISO (null when there are none). */
+  first: string | null;
+  last: string | null;
+  /** The state file's last run and the start of the first window after it, UTC ISO. */
+  lastRun: string;
+  firstWindowFrom: string;
 }
 
 export interface ScanResult {
@@ -295,6 +312,17 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
     );
   }
 
+  // Late events (see ScanSummary.late): before the first window of the first run after the state's last run.
+  const lateBefore =
+    prevRun === null
+      ? null
+      : Math.min(
+          ...wrapConfig(() =>
+            ruleRangeTuples(opts.runs?.[0]?.getTime() ?? opts.start?.getTime() ?? prevRun + interval, prevRun, range, interval).windows.map((w) => w.from),
+          ),
+        );
+  const late = { events: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY };
+
   const fOff = fixedOffset(range.from);
   const tOff = fixedOffset(range.to);
   const hOff = history ? fixedOffset(history) : undefined;
@@ -339,6 +367,11 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
       return;
     }
     const ms = t.ms;
+    if (lateBefore !== null && ms <= prevRun! && ms < lateBefore) {
+      late.events++;
+      if (ms < late.first) late.first = ms;
+      if (ms > late.last) late.last = ms;
+    }
     minT = minT === undefined || ms < minT ? ms : minT;
     maxT = maxT === undefined || ms > maxT ? ms : maxT;
     insertPoint(matchSpans, ms, null, windowLength);
@@ -552,6 +585,16 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
         runs: (loaded?.state.totals.runs ?? 0) + runCount,
         alerts: (loaded?.state.totals.alerts ?? 0) + alerts.length,
       },
+      late:
+        prevRun === null || lateBefore === null
+          ? null
+          : {
+              events: late.events,
+              first: late.events > 0 ? formatTime(late.first) : null,
+              last: late.events > 0 ? formatTime(late.last) : null,
+              lastRun: formatTime(prevRun),
+              firstWindowFrom: formatTime(lateBefore),
+            },
     };
 
     const state = snapshotState({
