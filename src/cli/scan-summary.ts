@@ -65,6 +65,7 @@ export function detectionSection(s: ScanSummary): SummarySection {
     { key: 'first_event', label: 'earliest matching event', value: s.timeRange.firstEvent ?? '-' },
     { key: 'last_event', label: 'latest matching event', value: s.timeRange.lastEvent ?? '-' },
   );
+  if (s.late) rows.push({ key: 'state_last_run', label: 'previous last run (state)', value: s.late.lastRun });
   if (s.late && s.late.events > 0) {
     rows.push({ key: 'late_events', label: 'late matches (history only)', value: s.late.events });
   }

@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { createScanner, ScanConfigError, type ScanOptions as EngineOptions } from '../engine/scan.js';
 import { StateFileError } from '../engine/state.js';
+import { HISTORY_WINDOW_TOO_SMALL } from '../engine/datemath.js';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
@@ -50,6 +51,25 @@ export function withExplanation(ast: KueryNode, alert: AlertDocument): AlertDocu
 }
 
 export { readRunsFile } from './runs-file.js';
+
+/**
+ * Schedule errors about the rule's own fields name the rule (file) and the fields' values: an
+ * absolute `from` in a new_terms rule, for one, is refused by Kibana's validateHistoryWindowStart
+ * because the history start (`now-14d`, evaluated at the current time) is not before it.
+ */
+function ruleFieldContext(message: string, origin: string, rule: { from: string; to: string; interval: string; history_window_start?: string | undefined }, opts: { from?: string | undefined; historyWindowStart?: string | undefined; interval?: string | undefined }): string {
+  const from = opts.from ?? rule.from;
+  const src = (o: string | undefined) => (o === undefined ? origin : 'the command line');
+  if (message === HISTORY_WINDOW_TOO_SMALL) {
+    return (
+      `${src(opts.from ?? opts.historyWindowStart)}: history_window_start ${JSON.stringify(opts.historyWindowStart ?? rule.history_window_start)} ` +
+      `is not earlier than from ${JSON.stringify(from)} (both evaluated at the current time, as Kibana validates a new_terms rule): ${message}`
+    );
+  }
+  if (message.startsWith('Failed to parse date math')) return `${src(opts.from)}: from ${JSON.stringify(from)} / to ${JSON.stringify(rule.to)}: ${message}`;
+  if (message.startsWith('Invalid duration')) return `${src(opts.interval)}: interval: ${message}`;
+  return message;
+}
 
 function defaultFormat(output: string | undefined): OutputFormat {
   return output === undefined && process.stdout.isTTY === true ? 'pretty' : 'ndjson';
@@ -107,7 +127,8 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     scanner = createScanner(rule, engineOpts);
   } catch (e) {
     dropState();
-    if (e instanceof ScanConfigError || e instanceof StateFileError) throw new UserFacingError(e.message);
+    if (e instanceof ScanConfigError) throw new UserFacingError(ruleFieldContext(e.message, active.origin, rule, opts));
+    if (e instanceof StateFileError) throw new UserFacingError(e.message);
     throw e;
   }
 

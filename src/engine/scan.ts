@@ -606,7 +606,9 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
       matchSpans,
       totals: summary.cumulative,
       interval,
-      windowLength,
+      // Windows that are not a fixed offset from the run (an absolute `from`) reach back without
+      // bound: nothing may be pruned, or a continuation would alert again on what it already wrote.
+      windowLength: fOff !== undefined && tOff !== undefined ? windowLength : Number.POSITIVE_INFINITY,
       historyLength: hOff === undefined ? undefined : -hOff,
     });
 

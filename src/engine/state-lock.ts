@@ -112,9 +112,12 @@ function tryCreate(lockPath: string, content: string): boolean {
   const fd = openSync(tmp, 'wx', 0o644);
   try {
     writeSync(fd, content);
-  } finally {
+  } catch (e) {
     closeSync(fd);
+    unlinkSync(tmp);
+    throw e;
   }
+  closeSync(fd);
   try {
     linkSync(tmp, lockPath);
     return true;

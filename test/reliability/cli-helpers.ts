@@ -1,0 +1,87 @@
+/**
+ * Spawning the built CLI in ways test/cli/run-cli.ts does not: as another user (root bypasses
+ * permissions, so EACCES needs an unprivileged uid), under a shell with limits (`ulimit -n`), with
+ * stdout redirected to a path (`> /dev/full`). And a small tmpfs for real full-disk and read-only
+ * file systems, when the machine lets us mount one.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CLI, cleanEnv, ROOT } from '../cli/run-cli.js';
+
+export interface Spawned {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface SpawnOptions {
+  uid?: number;
+  gid?: number;
+  /** Runs `sh -c '<shell prefix>; exec node CLI "$@"'`. */
+  shellPrefix?: string;
+  /** Redirects stdout to this path (opened by the shell). */
+  stdoutTo?: string;
+  cwd?: string;
+  input?: string | Buffer;
+}
+
+export function spawnCli(args: readonly string[], opts: SpawnOptions = {}): Promise<Spawned> {
+  const redirect = opts.stdoutTo === undefined ? '' : ` > '${opts.stdoutTo}'`;
+  const script = `${opts.shellPrefix ? `${opts.shellPrefix}; ` : ''}exec "$0" "$@"${redirect}`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('/bin/sh', ['-c', script, process.execPath, CLI, ...args], {
+      cwd: opts.cwd ?? ROOT,
+      env: cleanEnv(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined && { uid: opts.uid, gid: opts.gid ?? opts.uid }),
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.stdin.on('error', () => {});
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.end(opts.input ?? '');
+  });
+}
+
+export const IS_ROOT = process.getuid?.() === 0;
+/** An unprivileged uid for permission tests (Debian's `nobody`). */
+export const NOBODY = 65534;
+
+/** A tmpfs of `sizeKiB`, mounted read-write or read-only; undefined when mounting is not allowed. */
+export function mountTmpfs(sizeKiB: number, readOnly = false): { dir: string; unmount(): void } | undefined {
+  if (!IS_ROOT) return undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'kmod-tmpfs-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${sizeKiB}k,mode=1777${readOnly ? ',ro' : ''}`, 'tmpfs', dir], { stdio: 'ignore' });
+  } catch {
+    rmSync(dir, { recursive: true, force: true });
+    return undefined;
+  }
+  return {
+    dir,
+    unmount() {
+      try {
+        execFileSync('umount', [dir], { stdio: 'ignore' });
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** A fresh temporary directory any user may write (for tests that run as `nobody`). */
+export function openTempDir(prefix = 'kmod-rel-'): string {
+  const d = mkdtempSync(join(tmpdir(), prefix));
+  execFileSync('chmod', ['0777', d]);
+  return d;
+}
+
+export function mkdirp(p: string): string {
+  mkdirSync(p, { recursive: true });
+  return p;
+}
