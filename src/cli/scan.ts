@@ -140,7 +140,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
 
   let sink;
   try {
-    sink = await openSink(opts.output);
+    sink = await openSink(opts.output, `--output ${opts.output}`);
   } catch (e) {
     dropState();
     if (e instanceof WorldFault) throw e;

@@ -6,8 +6,8 @@
  *
  * Why our own lock and not proper-lockfile (measured, see README "Reliability"): proper-lockfile
  * (a mkdir lock) records no pid, so a timeout could not name the holder; it recognises a dead
- * holder only by the lock's mtime going stale (5 s at least, 10 s by default: a crashed job blocks
- * the next one that long, where a pid check takes over in milliseconds); and it keeps the lock fresh
+ * holder only by the lock's mtime going stale (5 s at least, 10 s by default: measured, a SIGKILLed
+ * holder's lock was taken over after 10.2 s, ours after 16 ms); and it keeps the lock fresh
  * with a timer that a long synchronous stretch of the scan (building alerts for a large input)
  * delays, after which it declares the lock compromised mid-run.
  *

@@ -167,16 +167,16 @@ export function stdoutSink(stream: Writable = process.stdout): OutputSink {
  * A target that exists but is not a regular file (`/dev/null`, a FIFO) cannot be renamed over and
  * has no old content to protect, so it is written directly.
  */
-export async function fileSink(path: string, doing = 'write the alerts'): Promise<OutputSink> {
+export async function fileSink(path: string, doing = 'write the alerts', label = path): Promise<OutputSink> {
   try {
-    return await openFileSink(path, doing);
+    return await openFileSink(path, { path: label, doing });
   } catch (e) {
-    throw nameFault(e, path, doing);
+    throw nameFault(e, label, doing);
   }
 }
 
-async function openFileSink(path: string, doing: string): Promise<OutputSink> {
-  const where = { path, doing };
+/** `where` names the file in messages (`--output alerts.ndjson`) and says what is being done. */
+async function openFileSink(path: string, where: { path: string; doing: string }): Promise<OutputSink> {
   const existing = await stat(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
@@ -250,7 +250,10 @@ async function openFileSink(path: string, doing: string): Promise<OutputSink> {
   );
 }
 
-/** stdout, or `output` written atomically when given (`-` also means stdout). */
-export async function openSink(output?: string): Promise<OutputSink> {
-  return output === undefined || output === '-' ? stdoutSink() : fileSink(output);
+/**
+ * stdout, or `output` written atomically when given (`-` also means stdout). `label` names the file
+ * in fault messages (default: the path).
+ */
+export async function openSink(output?: string, label?: string): Promise<OutputSink> {
+  return output === undefined || output === '-' ? stdoutSink() : fileSink(output, 'write the alerts', label ?? output);
 }

@@ -5,11 +5,11 @@
  */
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { faultFromSystemError, isSystemError, nameFault, WorldFault } from '../../src/io/faults.js';
+import { faultFromSystemError, isSystemError, nameFault, WorldFault, type SystemError } from '../../src/io/faults.js';
 import { stdoutSink } from '../../src/output/sink.js';
 
-function sysError(code: string, syscall = 'write', path?: string): NodeJS.ErrnoException {
-  return Object.assign(new Error(`${code}: injected, ${syscall}`), { code, syscall, errno: -1, ...(path && { path }) });
+function sysError(code: string, syscall = 'write', path?: string): SystemError {
+  return Object.assign(new Error(`${code}: injected, ${syscall}`), { code, syscall, errno: -1, ...(path !== undefined && { path }) });
 }
 
 /** A stream whose every write fails like a disk would. */
