@@ -158,6 +158,19 @@ export const MUTATIONS: Mutation[] = [
   },
 ];
 
+/**
+ * One random mutation; a mutation that edits the parsed document cannot apply to a line that is not
+ * JSON (the demo holds a few on purpose), which then goes in as it is.
+ */
+function mutate(rnd: Rng, line: Buffer): { name: string; lines: Buffer[] } {
+  const m = pick(rnd, MUTATIONS);
+  try {
+    return m(rnd, line);
+  } catch {
+    return { name: 'as-is (not JSON)', lines: [line] };
+  }
+}
+
 export interface HostileCase {
   seed: number;
   /** What was done, for the report of a failing case. */
@@ -177,7 +190,7 @@ export function makeCase(seed: number, lines: readonly Buffer[]): HostileCase {
     // Keep most lines real, so every file holds events (a file of nothing but garbage is the
     // documented input error, exit 2, tested on its own).
     if (i > 0 && rnd() < 0.3) {
-      const m = pick(rnd, MUTATIONS)(rnd, line);
+      const m = mutate(rnd, line);
       recipe.push(`line ${parts.length + 1}: ${m.name}`);
       for (const l of m.lines) parts.push(l, Buffer.from(rnd() < 0.1 ? '\r\n' : '\n'));
     } else {

@@ -4,49 +4,14 @@
  * stdout redirected to a path (`> /dev/full`). And a small tmpfs for real full-disk and read-only
  * file systems, when the machine lets us mount one.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI, cleanEnv, ROOT } from '../cli/run-cli.js';
+import { runCli, type RunOptions } from '../cli/run-cli.js';
 
-export interface Spawned {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-export interface SpawnOptions {
-  uid?: number;
-  gid?: number;
-  /** Runs `sh -c '<shell prefix>; exec node CLI "$@"'`. */
-  shellPrefix?: string;
-  /** Redirects stdout to this path (opened by the shell). */
-  stdoutTo?: string;
-  cwd?: string;
-  input?: string | Buffer;
-}
-
-export function spawnCli(args: readonly string[], opts: SpawnOptions = {}): Promise<Spawned> {
-  const redirect = opts.stdoutTo === undefined ? '' : ` > '${opts.stdoutTo}'`;
-  const script = `${opts.shellPrefix ? `${opts.shellPrefix}; ` : ''}exec "$0" "$@"${redirect}`;
-  return new Promise((resolve, reject) => {
-    const child = spawn('/bin/sh', ['-c', script, process.execPath, CLI, ...args], {
-      cwd: opts.cwd ?? ROOT,
-      env: cleanEnv(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(opts.uid !== undefined && { uid: opts.uid, gid: opts.gid ?? opts.uid }),
-    });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', reject);
-    child.stdin.on('error', () => {});
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
-    child.stdin.end(opts.input ?? '');
-  });
-}
+/** The CLI as a user runs it, optionally as another user, under a shell limit or with stdout redirected. */
+export const spawnCli = (args: readonly string[], opts: RunOptions = {}) => runCli(args, opts);
 
 export const IS_ROOT = process.getuid?.() === 0;
 /** An unprivileged uid for permission tests (Debian's `nobody`). */
