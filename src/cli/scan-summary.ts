@@ -60,6 +60,7 @@ export function detectionSection(s: ScanSummary): SummarySection {
   }
   rows.push(
     { key: 'events_without_time', label: 'matches without a usable time', value: s.eventsWithoutTime },
+    ...(s.eventsTooDeep > 0 ? [{ key: 'events_too_deep', label: 'matches nested too deep (never indexed)', value: s.eventsTooDeep }] : []),
     { key: 'first_run', label: 'first run', value: s.timeRange.firstRun ?? '-' },
     { key: 'last_run', label: 'last run', value: s.timeRange.lastRun ?? '-' },
     { key: 'first_event', label: 'earliest matching event', value: s.timeRange.firstEvent ?? '-' },

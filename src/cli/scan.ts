@@ -200,6 +200,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       ...(late ? [late] : []),
       ...acct.problemLines(),
       ...result.summary.timeIssues,
+      ...result.summary.depthIssues,
       ...result.warnings.map((w) => `run ${w.run}: ${w.message}`),
     ];
     const errors = result.errors.map((e) => `run ${e.run}: ${e.message}`);

@@ -14,6 +14,7 @@ import type { SourceEvent } from '../io/types.js';
 import type { Rule } from '../rule/schema.js';
 import { eventTimeOf, formatTime, parseEventTime, timestampFieldsOf, type TimestampFields } from '../ecs/time.js';
 import { fieldVisitor } from '../ecs/fields.js';
+import { isTooDeep, MAX_NESTING_DEPTH } from '../ecs/depth.js';
 import {
   DateMathError,
   evalDateMath,
@@ -148,6 +149,12 @@ export interface ScanSummary {
   eventsAdded: number;
   /** Matching events without a usable time (never in any window); samples as `file:line: why`. */
   eventsWithoutTime: number;
+  /**
+   * Matching events nested deeper than Elasticsearch accepts (ecs/depth.ts): never indexed, so never
+   * evaluated here either; samples are in `timeIssues`' sibling `depthIssues`.
+   */
+  eventsTooDeep: number;
+  depthIssues: string[];
   timeIssues: string[];
   /** new_terms: matching events lacking a value in some new-terms field. */
   eventsWithoutCombination: number;
@@ -354,8 +361,17 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
     }
   }
 
+  const depthIssues: string[] = [];
+  let eventsTooDeep = 0;
   const add = (ev: SourceEvent): void => {
     eventsAdded++;
+    if (isTooDeep(ev.source)) {
+      eventsTooDeep++;
+      if (depthIssues.length < MAX_TIME_ISSUE_SAMPLES) {
+        depthIssues.push(`${ev.origin.file}:${ev.origin.line}: nested deeper than ${MAX_NESTING_DEPTH} levels: Elasticsearch would refuse to index it, so it is not evaluated`);
+      }
+      return;
+    }
     const t = eventTimeOf(ev.source, tsFields);
     if (!t.ok) {
       eventsWithoutTime++;
@@ -566,6 +582,8 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
       eventsAdded,
       eventsWithoutTime,
       timeIssues,
+      eventsTooDeep,
+      depthIssues,
       eventsWithoutCombination,
       distinctCombinations: tracker.size,
       runsSimulated: runCount,
