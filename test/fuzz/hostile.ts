@@ -17,9 +17,8 @@ import { gzipSync } from 'node:zlib';
 import { createScanner } from '../../src/engine/scan.js';
 import { Accounting, type Counts } from '../../src/io/accounting.js';
 import { InputError } from '../../src/io/errors.js';
-import { readEvents } from '../../src/io/read-events.js';
-import { scanInputs } from '../../src/io/scan-inputs.js';
-import { compileKql } from '../../src/kql/compile.js';
+import { readEvents, readInputs } from '../../src/io/read-events.js';
+import { createScanJob } from '../../src/engine/read-job.js';
 import { ClauseCounter } from '../../src/kql/explain.js';
 import { parseKql } from '../../src/kql/parse.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
@@ -214,7 +213,6 @@ export function writeCaseFiles(dir: string, c: HostileCase): { plain: string; gz
 }
 
 const query = parseKql(BUILTIN_RULE.query);
-const predicate = compileKql(query);
 
 export interface ScanOutcome {
   alerts: string[];
@@ -229,19 +227,11 @@ function identityHolds(c: Counts): boolean {
 /** The scan as the CLI runs it, in-process: reader, predicate, engine (new_terms and query mode). */
 export async function scanCase(files: string[], o: { prefilter: boolean; threads: number; strict: boolean }): Promise<ScanOutcome> {
   const acct = new Accounting({ strict: o.strict });
-  const input = scanInputs(
-    files,
-    {
-      query,
-      predicate,
-      indexPatterns: BUILTIN_RULE.index,
-      prefilter: o.prefilter && !o.strict ? derivePrefilter(query) : null,
-      strict: o.strict,
-      threads: o.threads,
-      parallelMinBytes: o.threads > 1 ? 0 : Number.POSITIVE_INFINITY,
-    },
-    acct,
-  );
+  const scanJob = createScanJob({ query, prefilter: o.prefilter && !o.strict ? derivePrefilter(query) : null, indexPatterns: BUILTIN_RULE.index });
+  const input = readInputs(files, scanJob.job, acct, {
+    threads: o.threads,
+    parallelMinBytes: o.threads > 1 ? 0 : Number.POSITIVE_INFINITY,
+  });
   const nt = createScanner(BUILTIN_RULE, { mode: 'new_terms' });
   const q = createScanner(BUILTIN_RULE, { mode: 'query' });
   for await (const b of input.batches) {
