@@ -21,6 +21,8 @@ export interface FormatterOptions {
   space?: string;
   /** How the summary is printed on stderr (not for json). */
   summary?: SummaryStyle;
+  /** pretty: end with the per-host histogram (when the report carries a timeline). */
+  histogram?: boolean;
 }
 
 export function createFormatter(format: OutputFormat, opts: FormatterOptions): Formatter {
@@ -36,6 +38,7 @@ export function createFormatter(format: OutputFormat, opts: FormatterOptions): F
         ...common,
         ...(opts.chalk && { chalk: opts.chalk }),
         ...(opts.width !== undefined && { width: opts.width }),
+        ...(opts.histogram !== undefined && { histogram: opts.histogram }),
       });
     case 'ndjson':
       return createNdjsonFormatter(common);

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import { getFieldValues } from '../ecs/fields.js';
 import { plainChalk } from './color.js';
 import type { OutputSink } from './sink.js';
+import { renderHostHistogram } from './histogram.js';
 import { renderFooter, type SummaryStyle } from './summary.js';
 import { displayWidth, padEnd, sanitize, truncate } from './text.js';
 import type { AlertDocument, Formatter, TextWriter } from './types.js';
@@ -155,6 +156,8 @@ export interface PrettyFormatterOptions {
   /** Terminal width; process.stdout.columns or 120. */
   width?: number;
   summary?: SummaryStyle;
+  /** End with the per-host histogram of the tail's timeline (on a terminal). */
+  histogram?: boolean;
 }
 
 export const DEFAULT_WIDTH = 120;
@@ -169,6 +172,10 @@ export function createPrettyFormatter(opts: PrettyFormatterOptions): Formatter {
     async end(tail) {
       const width = opts.width ?? (process.stdout.columns || DEFAULT_WIDTH);
       await opts.sink.write(renderAlertTable(alerts, { width, ...(opts.chalk && { chalk: opts.chalk }) }));
+      if (opts.histogram && tail.timeline) {
+        const picture = renderHostHistogram(tail.timeline, { width, ...(opts.chalk && { chalk: opts.chalk }) });
+        if (picture !== '') await opts.sink.write(`\n${picture}`);
+      }
       opts.diagnostics.write(renderFooter(tail, opts.summary ?? 'full', opts.diagnosticsChalk ?? plainChalk));
     },
   };

@@ -3,6 +3,8 @@
  * elsewhere, and the formatters only need an alert as a JSON object plus labelled counts.
  */
 
+import type { HostTimeline } from './histogram.js';
+
 /** One Kibana alert document: the source ECS event plus flat dotted `kibana.alert.*` keys. */
 export type AlertDocument = Record<string, unknown>;
 
@@ -26,6 +28,8 @@ export interface ScanReport {
   summary: SummarySection[];
   warnings: string[];
   errors: string[];
+  /** Matches and alerts per host over time, for the pretty format's closing histogram (histogram.ts). */
+  timeline?: HostTimeline;
 }
 
 /**
