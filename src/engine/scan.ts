@@ -27,6 +27,7 @@ export type { ObservedCandidate, ScanObserver, TupleObservation } from './scan-o
 export type { LostDetection } from './scan-tuples.js';
 export type { LateEvents, ScanSummary } from './run-stats.js';
 
+/** What `finish` gives: the alerts, the summary, Kibana's warnings and gap errors, the state to save. */
 export interface ScanResult {
   alerts: AlertDocument[];
   summary: ScanSummary;
@@ -38,6 +39,7 @@ export interface ScanResult {
   state: ScanState;
 }
 
+/** The engine fed event by event: `add` the matching events in input order, then `finish` once. */
 export interface Scanner {
   add(event: SourceEvent): void;
   finish(): ScanResult;

@@ -13,7 +13,7 @@ import { formatSkipped, walkDirectory, type SkippedFile, type WalkOptions } from
 
 export { InputError } from './errors.js';
 
-/** 1 MiB reads: PERF_NOTES measured half the raw read time of Node's 64 KiB default. */
+/** 1 MiB reads: measured at half the raw read time of Node's 64 KiB default. */
 export const READ_CHUNK_BYTES = 1 << 20;
 
 export interface InputSource {
