@@ -17,7 +17,8 @@ import { guardStream, stdoutSink } from '../output/sink.js';
 import { renderDiagnostics } from '../output/summary.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
 import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
-import { parseOptions, ruleVersionOption } from './options.js';
+import { parseOptions, ruleVersionOption, walkOptionsShape } from './options.js';
+import { expandInputs, inputVerdicts } from './input-report.js';
 import { formatKqlWarning, loadActiveRule } from './rule-source.js';
 import { queryTypeTable, resolveFieldTypes } from './field-types.js';
 
@@ -31,6 +32,7 @@ const explainOptionsSchema = z.object({
   color: z.boolean().optional(),
   strict: z.boolean().default(false),
   allVersions: z.boolean().default(false),
+  ...walkOptionsShape,
 });
 
 export async function runExplain(inputs: string[], raw: Record<string, unknown>): Promise<number> {
@@ -52,8 +54,9 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   const acct = new Accounting({ strict: opts.strict });
   const json = opts.format === 'json';
 
+  const expanded = await expandInputs(inputs, opts);
   try {
-    for await (const batch of readEvents(inputs, { strict: opts.strict }, acct)) {
+    for await (const batch of readEvents(expanded.inputs, { strict: opts.strict }, acct)) {
       for (const ev of batch) {
         const expl = counter.add(ev.source);
         if (opts.matchesOnly && !expl.verdict) continue;
@@ -79,7 +82,12 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   if (json) await out.write(`${JSON.stringify({ type: 'clause_counts', ...counts })}\n`);
   else await out.write(`${chalk.bold('Per-clause counts')} (${counts.events} events, ${counts.matched} matched, ${counts.matchedBeforeExclusions} before exclusions)\n${renderClauseCounts(counts, chalk)}\n`);
   await out.close();
-  const warnings = [...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)), ...acct.problemLines()];
+  inputVerdicts(acct, undefined);
+  const warnings = [
+    ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
+    ...(expanded.skipped.length > 0 ? [expanded.skippedWarning()] : []),
+    ...acct.problemLines(),
+  ];
   process.stderr.write(renderDiagnostics({ warnings, errors: [] }));
   return EXIT_OK;
 }

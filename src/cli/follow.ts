@@ -41,8 +41,8 @@ function followSection(s: FollowSummary): SummarySection {
     key: 'follow',
     rows: [
       { key: 'lateness_ms', label: 'lateness (ms)', value: s.lateness },
-      { key: 'late_events', label: 'events later than --lateness (missed a final run)', value: s.late.count },
-      { key: 'events_before_state', label: "events at or before the state's last run", value: s.late.beforeState },
+      { key: 'late_events', label: 'events later than --lateness (missed a final run)', value: s.lateArrivals.count },
+      { key: 'events_before_state', label: "events at or before the state's last run", value: s.lateArrivals.beforeState },
     ],
   };
 }
@@ -136,7 +136,7 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
       ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
       ...acct.problemLines(),
       ...summary.timeIssues,
-      ...summary.late.samples,
+      ...summary.lateArrivals.samples,
     ],
     errors: [],
   });

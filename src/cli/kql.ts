@@ -13,7 +13,8 @@ import { queryTypeTable, resolveFieldTypes, QUERY_ONLY_RULE } from './field-type
 import { renderDiagnostics } from '../output/summary.js';
 import { guardStream, stdoutSink } from '../output/sink.js';
 import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
-import { parseOptions } from './options.js';
+import { parseOptions, walkOptionsShape } from './options.js';
+import { expandInputs, inputVerdicts } from './input-report.js';
 import { compileRuleQuery, formatKqlWarning } from './rule-source.js';
 
 const NL = Buffer.from('\n');
@@ -27,7 +28,7 @@ export function runKqlParse(query: string): number {
   return EXIT_OK;
 }
 
-const matchOptionsSchema = z.object({ strict: z.boolean().default(false), quiet: z.boolean().default(false), mapping: z.string().min(1).optional() });
+const matchOptionsSchema = z.object({ strict: z.boolean().default(false), quiet: z.boolean().default(false), mapping: z.string().min(1).optional(), ...walkOptionsShape });
 
 export async function runKqlMatch(query: string, inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(matchOptionsSchema, raw);
@@ -44,8 +45,9 @@ export async function runKqlMatch(query: string, inputs: string[], raw: Record<s
 
   // Output is the input's own records: lines as they were, or, in a pretty-printed (es_archiver)
   // file, each matching value as it was written.
+  const expanded = await expandInputs(inputs, opts);
   try {
-    const read = readInputs(inputs, { predicate, emit: 'records' }, acct);
+    const read = readInputs(expanded.inputs, { predicate, emit: 'records' }, acct);
     for await (const batch of read.batches) {
       for (const rec of batch.records) {
         await out.write(rec.bytes);
@@ -60,7 +62,8 @@ export async function runKqlMatch(query: string, inputs: string[], raw: Record<s
     throw e;
   }
   await out.close();
-  const problems = acct.problemLines();
+  inputVerdicts(acct, undefined);
+  const problems = [...(expanded.skipped.length > 0 ? [expanded.skippedWarning()] : []), ...acct.problemLines()];
   if (problems.length > 0 || !opts.quiet) {
     process.stderr.write(renderDiagnostics({ warnings: problems, errors: [] }));
   }

@@ -6,6 +6,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
 import { EXIT_USAGE, UserFacingError } from './exit.js';
+import { faultFromSystemError, isSystemError, nameFault, STDOUT_DOING, STDOUT_NAME, WorldFault } from '../io/faults.js';
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -21,8 +22,18 @@ Examples:
 
 Exit codes: 0 no alerts, 1 alerts found, 2 usage, rule or input error.`;
 
-function scanOptions(cmd: Command): Command {
+/** Repeatable options collect into an array. */
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** A directory walk reads every file whose content is events; these narrow it on purpose. */
+function walkOptions(cmd: Command): Command {
   return cmd
+    .option('--glob <pattern>', 'in directories, read only files whose path (or name) matches; repeatable', collect, [])
+    .option('--exclude <pattern>', 'in directories, leave out files or directories whose path (or name) matches; repeatable', collect, []);
+}
+
+function scanOptions(cmd: Command): Command {
+  return walkOptions(cmd)
     .option('--mode <mode>', "new_terms: alerts as the scheduled rule would write them; query: every matching event (default: the rule's type)")
     .addOption(new Option('-f, --format <format>', 'pretty (default on a terminal), ndjson (default when piped), json, bulk'))
     .option('-o, --output <file>', 'write alerts to FILE (atomically) instead of stdout')
@@ -40,6 +51,8 @@ function scanOptions(cmd: Command): Command {
     .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (kibana.alert.rule.uuid; alert ids depend on it)")
     .option('--space <id>', 'Kibana space id', 'default')
     .option('--state <file>', 'keep new_terms history between invocations in FILE')
+    .option('--lock-timeout <duration>', 'wait this long for another invocation using the same --state (e.g. 60s, 2m; 0: do not wait)', '60s')
+    .option('--max-malformed <n|p%>', 'fail (exit 2) when more than N lines, or P% of the lines read, are malformed')
     .option('--strict', 'stop at the first malformed input line (exit 2)', false)
     .option('--no-prefilter', 'parse every line (no raw-bytes literal prefilter)')
     .option('--exit-zero', 'exit 0 even when alerts are found', false)
@@ -131,6 +144,8 @@ function buildProgram(): Command {
     .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (default: ECS)')
     .option('--strict', 'stop at the first malformed line (exit 2)', false)
     .option('-q, --quiet', 'no summary on stderr', false)
+    .option('--glob <pattern>', 'in directories, read only files whose path (or name) matches; repeatable', collect, [])
+    .option('--exclude <pattern>', 'in directories, leave out files or directories whose path (or name) matches; repeatable', collect, [])
     .action(async (query: string, inputs: string[], opts: Record<string, unknown>) => {
       const { runKqlMatch } = await import('./kql.js');
       process.exitCode = await runKqlMatch(query, inputs, opts);
@@ -150,6 +165,8 @@ function buildProgram(): Command {
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--strict', 'stop at the first malformed line (exit 2)', false)
+    .option('--glob <pattern>', 'in directories, read only files whose path (or name) matches; repeatable', collect, [])
+    .option('--exclude <pattern>', 'in directories, leave out files or directories whose path (or name) matches; repeatable', collect, [])
     .action(async (inputs: string[], opts: Record<string, unknown>) => {
       const { runExplain } = await import('./explain.js');
       process.exitCode = await runExplain(inputs, opts);
@@ -208,6 +225,12 @@ function reportAndExit(err: unknown): void {
     process.exitCode = err.exitCode;
     return;
   }
+  // The world's faults (full disk, permissions, failing device) are named, not reported as our bug;
+  // a system error that reached here unnamed still carries Node's path and syscall.
+  if (err instanceof WorldFault || isSystemError(err)) {
+    reportFault(err instanceof WorldFault ? err : faultFromSystemError(err));
+    return;
+  }
   const e = err instanceof Error ? err : new Error(String(err));
   process.stderr.write(`kmod-enum-detect: internal error: ${e.message}\n`);
   if (debug) process.stderr.write(`${e.stack ?? ''}\n`);
@@ -215,8 +238,32 @@ function reportAndExit(err: unknown): void {
   process.exitCode = EXIT_USAGE;
 }
 
+const faultsReported = new Set<string>();
+/** Prints a fault once (stdout's error handler and the failing command may both report it). */
+function reportFault(fault: WorldFault): void {
+  process.exitCode = EXIT_USAGE;
+  if (faultsReported.has(fault.message)) return;
+  faultsReported.add(fault.message);
+  process.stderr.write(`kmod-enum-detect: ${fault.message}\n`);
+  if (debug && fault.systemError?.stack) process.stderr.write(`${fault.systemError.stack}\n`);
+}
+
+/**
+ * stdout that fails for a reason other than its reader going away (`> /dev/full`, a full disk) is
+ * named as such and makes the exit code 2, whichever command was writing.
+ */
+function guardStdout(): void {
+  process.stdout.on('error', (err: Error) => {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'EPIPE' || code === 'ERR_STREAM_DESTROYED') return;
+    const named = nameFault(err, STDOUT_NAME, STDOUT_DOING);
+    if (named instanceof WorldFault) reportFault(named);
+  });
+}
+
 async function main(): Promise<void> {
   debug = process.argv.includes('--debug');
+  guardStdout();
   try {
     await buildProgram().parseAsync(process.argv);
   } catch (err) {

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { parseIsoTime } from '../ecs/time.js';
 import { parseInterval } from '../engine/datemath.js';
+import { parseMalformedLimit } from '../io/input-checks.js';
 import { UserFacingError } from './exit.js';
 
 export const FORMATS = ['pretty', 'ndjson', 'json', 'bulk'] as const;
@@ -43,7 +44,37 @@ export const ruleVersionOption = z
   .regex(/^\d+$/, 'expected a version number such as 210 (list them with `rule versions`)')
   .transform(Number);
 
+/** `--lock-timeout`: `60s`, `2m`, `500ms`, or seconds as a bare number; 0 means do not wait. */
+const durationMs = z.string().transform((s, ctx) => {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)?$/.exec(s.trim());
+  if (!m) {
+    ctx.addIssue({ code: 'custom', message: `expected a duration such as 60s, 2m or 500ms, got ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  const n = Number(m[1]);
+  return Math.round(m[2] === 'ms' ? n : m[2] === 'm' ? n * 60_000 : n * 1000);
+});
+
+/** `--max-malformed N|P%`. */
+const malformedLimit = z.string().transform((s, ctx) => {
+  const limit = parseMalformedLimit(s);
+  if (!limit) {
+    ctx.addIssue({ code: 'custom', message: `expected a number of lines (e.g. 0, 100) or a percentage of the lines read (e.g. 0.5%), got ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  return limit;
+});
+
+/** Options that narrow a directory walk (`--glob`, `--exclude`, repeatable). */
+export const walkOptionsShape = {
+  glob: z.array(z.string().min(1)).default([]),
+  exclude: z.array(z.string().min(1)).default([]),
+};
+
 export const scanOptionsSchema = z.object({
+  ...walkOptionsShape,
+  lockTimeout: durationMs.default(60_000),
+  maxMalformed: malformedLimit.optional(),
   mode: z
     .string()
     .transform((s) => s.replace('-', '_'))

@@ -7,13 +7,21 @@ import { MALFORMED_KINDS } from '../io/accounting.js';
 import type { ScanSummary } from '../engine/scan.js';
 import type { SummarySection } from '../output/types.js';
 
-export function inputSection(total: Counts, files: number, matched: number, prefilter: string): SummarySection {
+export function inputSection(
+  total: Counts,
+  files: number,
+  matched: number,
+  prefilter: string,
+  walk: { skipped: readonly unknown[]; excluded: number } = { skipped: [], excluded: 0 },
+): SummarySection {
   const malformed = MALFORMED_KINDS.filter((k) => total.malformedByKind[k] > 0).map((k) => `${k} ${total.malformedByKind[k]}`);
   return {
     title: 'Input',
     key: 'input',
     rows: [
       { key: 'files', label: 'files', value: files },
+      ...(walk.skipped.length > 0 ? [{ key: 'files_skipped', label: 'files skipped (no events)', value: walk.skipped.length }] : []),
+      ...(walk.excluded > 0 ? [{ key: 'files_excluded', label: 'files left out by --glob/--exclude', value: walk.excluded }] : []),
       { key: 'lines_read', label: 'lines read', value: total.read },
       { key: 'lines_evaluated', label: 'lines evaluated', value: total.evaluated },
       { key: 'prefilter', label: 'prefilter literals', value: prefilter },
@@ -52,11 +60,16 @@ export function detectionSection(s: ScanSummary): SummarySection {
   }
   rows.push(
     { key: 'events_without_time', label: 'matches without a usable time', value: s.eventsWithoutTime },
+    ...(s.eventsTooDeep > 0 ? [{ key: 'events_too_deep', label: 'matches nested too deep (never indexed)', value: s.eventsTooDeep }] : []),
     { key: 'first_run', label: 'first run', value: s.timeRange.firstRun ?? '-' },
     { key: 'last_run', label: 'last run', value: s.timeRange.lastRun ?? '-' },
     { key: 'first_event', label: 'earliest matching event', value: s.timeRange.firstEvent ?? '-' },
     { key: 'last_event', label: 'latest matching event', value: s.timeRange.lastEvent ?? '-' },
   );
+  if (s.late) rows.push({ key: 'state_last_run', label: 'previous last run (state)', value: s.late.lastRun });
+  if (s.late && s.late.events > 0) {
+    rows.push({ key: 'late_events', label: 'late matches (history only)', value: s.late.events });
+  }
   if (s.cumulative.runs !== s.runsSimulated) {
     rows.push({ key: 'cumulative_runs', label: 'runs, all invocations (state)', value: s.cumulative.runs });
     rows.push({ key: 'cumulative_alerts', label: 'alerts, all invocations (state)', value: s.cumulative.alerts });

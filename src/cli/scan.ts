@@ -4,14 +4,14 @@
  * alerts in the chosen format with the summary, saves the state, and picks the exit code: 1 when
  * alerts were written (unless --exit-zero), 0 when none, 2 for usage, rule or input errors.
  */
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { parseIsoTime } from '../ecs/time.js';
 import type { AlertDocument } from '../engine/alert.js';
 import { sourceOfAlert } from '../engine/alert-source.js';
 import { ScanConfigError } from '../engine/scan-config.js';
 import { createFileScan, type FileScan, type ScanFilesOptions, type ScanFilesResult } from '../engine/scan-files.js';
-import { loadState, saveState, StateFileError } from '../engine/state.js';
+import { HISTORY_WINDOW_TOO_SMALL } from '../engine/datemath.js';
+import { StateFileError } from '../engine/state.js';
+import { WorldFault } from '../io/faults.js';
 import { InputError } from '../io/errors.js';
 import type { KueryNode } from '../kql/ast.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
@@ -31,6 +31,9 @@ import { detectionSection, inputSection } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
 import { Interrupted, trapStopSignals } from './interrupt.js';
 import { batchPause } from './test-hooks.js';
+import { expandInputs, inputVerdicts, lateEventsWarning, quietTotalsLine, type ExpandedInputs } from './input-report.js';
+import { checkRunsAfterState, readRunTimes } from './runs-file.js';
+import { openStateSession, type StateSession } from './state-session.js';
 
 /** `--explain`: the query explained on the alert's source event, added to the alert. */
 export function withExplanation(ast: KueryNode, alert: AlertDocument, types?: FieldTypeTable): AlertDocument {
@@ -38,26 +41,26 @@ export function withExplanation(ast: KueryNode, alert: AlertDocument, types?: Fi
   return { ...alert, 'kmod_enum_detect.explain': summary.text, 'kmod_enum_detect.branches': summary.branches };
 }
 
-/** `--runs FILE`: one ISO time per line; blank lines and `#` comments ignored. */
-export async function readRunsFile(file: string): Promise<Date[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UserFacingError(`--runs ${file}: cannot be read (${(e as Error).message})`);
+export { readRunsFile } from './runs-file.js';
+
+/**
+ * Schedule errors about the rule's own fields name the rule (file) and the fields' values: an
+ * absolute `from` in a new_terms rule, for one, is refused by Kibana's validateHistoryWindowStart
+ * because the history start (`now-14d`, evaluated at the current time) is not before it.
+ */
+function ruleFieldContext(message: string, active: ActiveRule, opts: ScanOptions): string {
+  const rule = active.rule;
+  const from = opts.from ?? rule.from;
+  const src = (o: string | undefined) => (o === undefined ? active.origin : 'the command line');
+  if (message === HISTORY_WINDOW_TOO_SMALL) {
+    return (
+      `${src(opts.from ?? opts.historyWindowStart)}: history_window_start ${JSON.stringify(opts.historyWindowStart ?? rule.history_window_start)} ` +
+      `is not earlier than from ${JSON.stringify(from)} (both evaluated at the current time, as Kibana validates a new_terms rule): ${message}`
+    );
   }
-  const runs: Date[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const ms = parseIsoTime(line);
-    if (ms === undefined) {
-      throw new UserFacingError(`${file}:${i + 1}:1: expected an ISO-8601 run time such as 2024-05-14T09:05:00Z, found ${JSON.stringify(line)}`);
-    }
-    runs.push(new Date(ms));
-  });
-  if (runs.length === 0) throw new UserFacingError(`${file}: no run times (expected one ISO-8601 time per line)`);
-  return runs;
+  if (message.startsWith('Failed to parse date math')) return `${src(opts.from)}: from ${JSON.stringify(from)} / to ${JSON.stringify(rule.to)}: ${message}`;
+  if (message.startsWith('Invalid duration')) return `${src(opts.interval)}: interval: ${message}`;
+  return message;
 }
 
 export function defaultFormat(output: string | undefined): OutputFormat {
@@ -87,21 +90,22 @@ export async function libraryOptions(opts: ScanOptions, active: ActiveRule): Pro
   for (const k of copied) if (opts[k] !== undefined) Object.assign(lib, { [k]: opts[k] });
   if (opts.runs !== undefined) {
     if (opts.start !== undefined || opts.end !== undefined) throw new UserFacingError('--runs replaces --start/--end: give one or the other');
-    lib.runs = await readRunsFile(opts.runs);
+    lib.runs = (await readRunTimes(opts.runs)).map((r) => r.time);
   }
   return lib;
 }
 
-/** The scan with its configuration checked: schedule parameters and the state file. */
-function prepare(inputs: string[], lib: ScanFilesOptions, statePath: string | undefined): FileScan {
+/** The scan with its configuration checked: schedule parameters and the (locked, loaded) state file. */
+async function prepare(inputs: string[], lib: ScanFilesOptions, session: StateSession | undefined, active: ActiveRule, opts: ScanOptions): Promise<FileScan> {
   try {
-    if (statePath !== undefined) {
-      const loaded = loadState(statePath);
-      if (loaded) lib.state = loaded;
+    if (session?.loaded) {
+      lib.state = session.loaded;
+      if (opts.runs !== undefined) checkRunsAfterState(opts.runs, await readRunTimes(opts.runs), session.file, session.loaded.state.lastRunTime);
     }
     return createFileScan(inputs, lib);
   } catch (e) {
-    if (e instanceof ScanConfigError || e instanceof StateFileError) throw new UserFacingError(e.message);
+    if (e instanceof ScanConfigError) throw new UserFacingError(ruleFieldContext(e.message, active, opts));
+    if (e instanceof StateFileError) throw new UserFacingError(e.message);
     throw e;
   }
 }
@@ -118,14 +122,27 @@ function keptMessage(e: Interrupted, opts: { output?: string | undefined; state?
   return e.afterCommit ? `${files.join(' and ')} written` : `${files.join(' and ')} left as ${files.length > 1 ? 'they were' : 'it was'}`;
 }
 
-async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, typeTable: FieldTypeTable, histogram?: HostTimelineCollector, check: () => void = () => {}): Promise<void> {
+async function writeResult(
+  opts: ScanOptions,
+  active: ActiveRule,
+  result: ScanFilesResult,
+  sink: OutputSink,
+  typeTable: FieldTypeTable,
+  expanded: ExpandedInputs,
+  histogram?: HostTimelineCollector,
+  check: () => void = () => {},
+): Promise<void> {
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
   const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
+  const late = lateEventsWarning(result.summary.late, opts.state);
   const warnings = [
     ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
+    ...(expanded.skipped.length > 0 ? [expanded.skippedWarning()] : []),
+    ...(late ? [late] : []),
     ...result.accounting.problemLines(),
     ...result.summary.timeIssues,
+    ...result.summary.depthIssues,
     ...result.warnings.map((w) => `run ${w.run}: ${w.message}`),
   ];
   const errors = result.errors.map((e) => `run ${e.run}: ${e.message}`);
@@ -149,11 +166,15 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
   const literals = result.prefilter === null ? prefilterOff(opts) : result.prefilter.needles.map((n) => n.text).join(', ');
   const acct = result.accounting;
   await formatter.end({
-    summary: [inputSection(acct.total, acct.files.size, result.matched, literals), detectionSection(result.summary)],
+    summary: [inputSection(acct.total, acct.files.size, result.matched, literals, expanded), detectionSection(result.summary)],
     warnings,
     errors,
     ...(histogram && { timeline: histogram.timeline() }),
   });
+  if (opts.quiet) {
+    const line = quietTotalsLine(acct.total, expanded.skipped.length, result.summary.late);
+    if (line) process.stderr.write(`kmod-enum-detect: ${line}\n`);
+  }
 }
 
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
@@ -168,13 +189,35 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   const lib = await libraryOptions(opts, active);
   // A clause Elasticsearch would refuse for its field's type is a usage error, before any input is read.
   const typeTable = queryTypeTable(active.ast, lib.fieldTypes!);
-  const scan = prepare(inputs, lib, opts.state);
+  const expanded = await expandInputs(inputs, { glob: opts.glob, exclude: opts.exclude });
+  // --state: locked from loading to replacing, so invocations sharing it serialise (state-session.ts).
+  const session =
+    opts.state === undefined
+      ? undefined
+      : await openStateSession(opts.state, {
+          lockTimeoutMs: opts.lockTimeout,
+          ...(!opts.quiet && { notice: (m: string) => process.stderr.write(`kmod-enum-detect: ${m}\n`) }),
+        });
+  // Until the scan's own try block takes over, a failure drops the staged state and the lock.
+  const dropState = (): void => {
+    session?.abort();
+    session?.release();
+  };
+  let scan: FileScan;
+  try {
+    scan = await prepare(expanded.inputs, lib, session, active, opts);
+  } catch (e) {
+    dropState();
+    throw e;
+  }
   guardStream(process.stderr);
 
   let sink: OutputSink;
   try {
-    sink = await openSink(opts.output);
+    sink = await openSink(opts.output, `--output ${opts.output}`);
   } catch (e) {
+    dropState();
+    if (e instanceof WorldFault) throw e;
     throw new UserFacingError(`--output ${opts.output}: ${(e as Error).message}`);
   }
   const interrupt = trapStopSignals();
@@ -199,25 +242,40 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
       });
     } catch (e) {
       if (e instanceof InputError) throw new UserFacingError(e.message);
+      // Schedule problems found only once the data is known (e.g. runs that cannot be simulated).
+      if (e instanceof ScanConfigError) throw new UserFacingError(ruleFieldContext(e.message, active, opts));
       throw e;
     } finally {
       progress.done();
     }
-    await writeResult(opts, active, result, sink, typeTable, histogram, () => interrupt.check());
-    // stdout has nothing to commit (and may wait on a slow reader): only a file output and the state
-    // are committed together, with signals held back so they are both written or neither.
+    // Nothing passes as clean that was not read: undecodable files and --max-malformed fail the run.
+    inputVerdicts(result.accounting, opts.maxMalformed);
+    await writeResult(opts, active, result, sink, typeTable, expanded, histogram, () => interrupt.check());
+    // Outputs are committed together, with signals held back so they are all written or none: the
+    // state is written (and fsynced) first, so a state that cannot be written leaves the old --output
+    // file as it was; then the output replaces its target, then the state replaces its own. stdout has
+    // nothing to commit (and may wait on a slow reader).
     const toStdout = opts.output === undefined || opts.output === '-';
     if (toStdout) await sink.close();
     await interrupt.commit(async () => {
-      if (!toStdout) await sink.close();
-      if (opts.state !== undefined) saveState(opts.state, result.state);
+      session?.write(result.state);
+      if (!toStdout) {
+        await sink.finish();
+        await sink.commit();
+      }
+      session?.commit();
     });
     return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;
   } catch (e) {
     await sink.abort();
-    if (e instanceof Interrupted) interrupt.exit(e, keptMessage(e, opts));
+    session?.abort();
+    if (e instanceof Interrupted) {
+      session?.release();
+      interrupt.exit(e, keptMessage(e, opts));
+    }
     throw e;
   } finally {
     interrupt.dispose();
+    session?.release();
   }
 }

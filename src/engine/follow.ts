@@ -61,7 +61,7 @@ export interface FollowStep {
   runs: number;
 }
 
-export interface LateEvents {
+export interface LateArrivals {
   /** Events that arrived after a run whose window holds them was final (in this follow). */
   count: number;
   /** `file:line: event at <time> arrived after run <run> was final`, the first few. */
@@ -74,9 +74,10 @@ export interface LateEvents {
   beforeState: number;
 }
 
+/** `lateArrivals`: events later than --lateness (the scan's own `late` counts events before a --state file's last run). */
 export interface FollowSummary extends ScanSummary {
   lateness: number;
-  late: LateEvents;
+  lateArrivals: LateArrivals;
 }
 
 export interface Follower {
@@ -144,7 +145,8 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
   const timeIssues: string[] = [];
   const combos = new Set<string>();
   for (const c of initialState?.state.combos ?? []) combos.add(JSON.stringify(c.values));
-  const late: LateEvents = { count: 0, samples: [], beforeState: 0 };
+  const late: LateArrivals = { count: 0, samples: [], beforeState: 0 };
+  const depth = { eventsTooDeep: 0, depthIssues: [] as string[] };
 
   // Summed over steps.
   const totals = { eventsWithoutCombination: 0, runsSimulated: 0, runsWithMatches: 0, tuplesWithCandidates: 0, catchupTuples: 0, alerts: 0, truncatedRuns: 0 };
@@ -184,6 +186,8 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
     totals.tuplesWithCandidates += s.tuplesWithCandidates;
     totals.catchupTuples += s.catchupTuples;
     totals.alerts += s.alerts;
+    depth.eventsTooDeep += s.eventsTooDeep;
+    for (const d of s.depthIssues) if (depth.depthIssues.length < 10) depth.depthIssues.push(d);
     totals.truncatedRuns += s.truncatedRuns;
     firstRun ??= s.timeRange.firstRun;
     lastRun = s.timeRange.lastRun ?? lastRun;
@@ -239,7 +243,10 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
       },
       cumulative: s?.cumulative ?? { runs: 0, alerts: 0 },
       lateness,
-      late,
+      lateArrivals: late,
+      // Events before the --state file's last run are counted in lateArrivals.beforeState here.
+      late: null,
+      ...depth,
     };
   };
 

@@ -38,6 +38,28 @@ export interface ScanSummary {
   };
   /** Counted over every invocation that shared the state file. */
   cumulative: { runs: number; alerts: number };
+  /**
+   * Matching events nested deeper than Elasticsearch accepts (ecs/depth.ts): never indexed, so not
+   * evaluated here either; samples as `file:line: why`.
+   */
+  eventsTooDeep: number;
+  depthIssues: string[];
+  /**
+   * Matching events older than the state file's last run and before the first window this invocation
+   * searches: no run can find them new (Kibana would never have seen them in a window either), so they
+   * count as history only. Null without a state file's last run.
+   */
+  late: LateEvents | null;
+}
+
+export interface LateEvents {
+  events: number;
+  /** Their time span, UTC ISO (null when there are none). */
+  first: string | null;
+  last: string | null;
+  /** The state file's last run and the start of the first window after it, UTC ISO. */
+  lastRun: string;
+  firstWindowFrom: string;
 }
 
 /** When the runs happen: explicit times, or a first and last run (each defaulting to the data). */
@@ -119,5 +141,17 @@ export function summarize(
       runs: (totals?.runs ?? 0) + runCount,
       alerts: (totals?.alerts ?? 0) + decided.alerts.length,
     },
+    eventsTooDeep: intake.eventsTooDeep,
+    depthIssues: intake.depthIssues,
+    late:
+      cfg.prevRun === null || cfg.lateBefore === null
+        ? null
+        : {
+            events: intake.late.events,
+            first: intake.late.events > 0 ? formatTime(intake.late.first) : null,
+            last: intake.late.events > 0 ? formatTime(intake.late.last) : null,
+            lastRun: formatTime(cfg.prevRun),
+            firstWindowFrom: formatTime(cfg.lateBefore),
+          },
   };
 }

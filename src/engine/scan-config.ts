@@ -19,7 +19,7 @@ import {
   validateHistoryWindowStart,
   type DateMath,
 } from './datemath.js';
-import { ScheduleError } from './schedule.js';
+import { ScheduleError, ruleRangeTuples } from './schedule.js';
 import type { ScanObserver } from './scan-observer.js';
 import { identityMismatch, StateFileError, type LoadedState, type StateIdentity } from './state.js';
 
@@ -106,6 +106,11 @@ export interface ScanConfig {
   windowLength: number;
   /** Events of one combination closer than this fall in one cluster (see new-terms.ts). */
   mergeGap: number;
+  /**
+   * With a state's last run: the start of the first window the first run after it searches. Matching
+   * events at or before the last run and before this are late (run-stats.ts LateEvents).
+   */
+  lateBefore: number | null;
   timestampFields: TimestampFields;
   /** Builds each created alert (ScanOptions.alertDocument, default buildAlertDocument). */
   buildAlert: AlertBuilder;
@@ -199,5 +204,11 @@ export function resolveScanConfig(baseRule: Rule, opts: ScanOptions): ScanConfig
     mergeGap: fixed && historyOffset !== undefined ? Math.max(0, fromOffset - toOffset - historyOffset) : 0,
     timestampFields: timestampFieldsOf(rule),
     buildAlert: opts.alertDocument ?? buildAlertDocument,
+    lateBefore:
+      prevRun === null
+        ? null
+        : Math.min(
+            ...wrapConfig(() => ruleRangeTuples(opts.runs?.[0]?.getTime() ?? opts.start?.getTime() ?? prevRun + interval, prevRun, range, interval).windows.map((w) => w.from)),
+          ),
   };
 }

@@ -5,6 +5,7 @@
  * new-terms.ts) plus the times of matching events merged into window-long clusters; query mode keeps
  * every matching event with the keys Elasticsearch sorts hits by (it alerts on each).
  */
+import { isTooDeep, MAX_NESTING_DEPTH } from '../ecs/depth.js';
 import { fieldVisitor } from '../ecs/fields.js';
 import { eventTimeOf, parseEventTime } from '../ecs/time.js';
 import type { SourceEvent } from '../io/types.js';
@@ -49,6 +50,11 @@ export class ScanIntake {
   readonly queryEvents: QueryCandidate[] = [];
   /** Samples of matching events without a usable time, as `file:line: why`. */
   readonly timeIssues: string[] = [];
+  /** Samples of matching events nested deeper than Elasticsearch accepts (ecs/depth.ts). */
+  readonly depthIssues: string[] = [];
+  eventsTooDeep = 0;
+  /** Matching events older than the state's last run that no run searches (ScanSummary.late). */
+  readonly late = { events: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY };
   eventsAdded = 0;
   eventsWithoutTime = 0;
   eventsWithoutCombination = 0;
@@ -73,6 +79,13 @@ export class ScanIntake {
 
   add(ev: SourceEvent): void {
     this.eventsAdded++;
+    if (isTooDeep(ev.source)) {
+      this.eventsTooDeep++;
+      if (this.depthIssues.length < MAX_TIME_ISSUE_SAMPLES) {
+        this.depthIssues.push(`${ev.origin.file}:${ev.origin.line}: nested deeper than ${MAX_NESTING_DEPTH} levels: Elasticsearch would refuse to index it, so it is not evaluated`);
+      }
+      return;
+    }
     const ts = this.cfg.timestampFields;
     const t = eventTimeOf(ev.source, ts);
     if (!t.ok) {
@@ -84,6 +97,12 @@ export class ScanIntake {
       return;
     }
     const ms = t.ms;
+    const lateBefore = this.cfg.lateBefore;
+    if (lateBefore !== null && ms <= this.cfg.prevRun! && ms < lateBefore) {
+      this.late.events++;
+      if (ms < this.late.first) this.late.first = ms;
+      if (ms > this.late.last) this.late.last = ms;
+    }
     this.minTime = this.minTime === undefined || ms < this.minTime ? ms : this.minTime;
     this.maxTime = this.maxTime === undefined || ms > this.maxTime ? ms : this.maxTime;
     insertPoint(this.matchSpans, ms, null, this.cfg.windowLength);

@@ -20,7 +20,10 @@ export interface SnapshotInput {
 }
 
 export function snapshotState(cfg: ScanConfig, intake: ScanIntake, p: SnapshotInput): ScanState {
-  const reach = cfg.windowLength + 4 * cfg.interval;
+  // Windows that are not a fixed offset from the run (an absolute `from`) reach back without bound:
+  // nothing may be pruned, or a continuation would alert again on what it already wrote.
+  const fixedWindows = cfg.toOffset !== undefined && cfg.windowLength > 0;
+  const reach = fixedWindows ? cfg.windowLength + 4 * cfg.interval : Number.POSITIVE_INFINITY;
   const historyLength = cfg.historyOffset === undefined ? undefined : -cfg.historyOffset;
   const idHorizon = p.lastRun === null ? Number.NEGATIVE_INFINITY : p.lastRun - reach;
   const comboHorizon = p.lastRun === null || historyLength === undefined ? Number.NEGATIVE_INFINITY : p.lastRun - historyLength - reach;

@@ -25,7 +25,7 @@ import type { ScanState } from './state.js';
 export { DEFAULT_KIBANA_VERSION, DEFAULT_SPACE, ScanConfigError, type ScanOptions } from './scan-config.js';
 export type { ObservedCandidate, ScanObserver, TupleObservation } from './scan-observer.js';
 export type { LostDetection } from './scan-tuples.js';
-export type { ScanSummary } from './run-stats.js';
+export type { LateEvents, ScanSummary } from './run-stats.js';
 
 /** What `finish` gives: the alerts, the summary, Kibana's warnings and gap errors, the state to save. */
 export interface ScanResult {

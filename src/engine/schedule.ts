@@ -133,11 +133,7 @@ export function regularSchedule(
   const range = parseRuleRange(params.from, params.to);
   const fOff = fixedOffset(range.from);
   const tOff = fixedOffset(range.to);
-  if (fOff === undefined || tOff === undefined) {
-    throw new ScheduleError(
-      `a regular schedule needs 'from' and 'to' relative to now in s, m, h, d or w (got '${params.from}', '${params.to}'); use explicit run times instead`,
-    );
-  }
+  if (fOff === undefined || tOff === undefined) return monotoneSchedule(params, range, start, end, previousStartedAt);
   const I = params.interval;
   const L = tOff - fOff;
   const K = end <= start ? 0 : Math.ceil((end - start) / I);
@@ -234,6 +230,69 @@ export function explicitSchedule(
         const t = byTo[i]!;
         if (t.to - maxLen > b) break;
         if (t.from <= b) fn(t);
+      }
+    },
+  };
+}
+
+/**
+ * A regular schedule whose windows are not a fixed offset from the run time: an absolute `from` or
+ * `to` (`"from": "2019-02-19T20:42:00.000Z"`, accepted by Kibana's rule schema), or date math with
+ * rounding, months or years. Kibana evaluates both with `dateMath.parse(x, { forceNow: startedAt })`
+ * (getRuleRangeTuples, x-pack/solutions/security/plugins/security_solution/server/lib/detection_engine/
+ * rule_types/utils/utils.ts), so an absolute `from` stays where it is and every run searches from it
+ * to its own `to`; the gap is `(startedAt − previousStartedAt) − (to − from)` there too, so a growing
+ * window never needs catch-up, and catch-up windows shift both ends back by one interval each.
+ *
+ * Each run's tuples are computed on demand with {@link ruleRangeTuples}. Date math is monotone in
+ * `now`, so `from` and `to` of a run's main window never decrease with the run: the runs whose tuples
+ * can intersect [a, b] form one range, found by binary search. An event inside an absolute window is
+ * in every later run's window, so lookups cost one step per such run.
+ */
+function monotoneSchedule(
+  params: ScheduleParams,
+  range: { from: DateMath; to: DateMath },
+  start: number,
+  end: number,
+  previousStartedAt: number | null,
+): Schedule {
+  const I = params.interval;
+  const K = end <= start ? 0 : Math.ceil((end - start) / I);
+  const runTime = (k: number): number => start + k * I;
+  const tuplesOfRun = (k: number): Tuple[] => {
+    const t = runTime(k);
+    const rt = ruleRangeTuples(t, k === 0 ? previousStartedAt : runTime(k - 1), range, I);
+    return rt.windows.map((w, slot) => ({ run: k, slot, runTime: t, from: w.from, to: w.to }));
+  };
+  const first = ruleRangeTuples(start, previousStartedAt, range, I);
+  const gapErrors: RunMessage[] =
+    first.remainingGapMs > 0 ? [{ run: new Date(start).toISOString(), message: gapErrorMessage(first.remainingGapMs) }] : [];
+  const toOf = (k: number): number => evalDateMath(range.to, runTime(k));
+  const fromOf = (k: number): number => evalDateMath(range.from, runTime(k));
+  /** First k in [0, K+1) with pred(k) true, for a predicate false…true over k. */
+  const firstWhere = (pred: (k: number) => boolean): number => {
+    let lo = 0;
+    let hi = K + 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (pred(mid)) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const w0 = toOf(0) - fromOf(0);
+  return {
+    runCount: K + 1,
+    runTime,
+    windowLength: Math.max(0, w0),
+    gapErrors,
+    tuplesOfRun,
+    forEachTupleIntersecting(a, b, fn) {
+      // A catch-up tuple lies at most MAX_RULE_GAP_RATIO intervals before its run's main window.
+      const kLo = firstWhere((k) => toOf(k) >= a);
+      const kHi = firstWhere((k) => fromOf(k) - MAX_RULE_GAP_RATIO * I > b) - 1;
+      for (let k = kLo; k <= kHi; k++) {
+        for (const t of tuplesOfRun(k)) if (t.to >= a && t.from <= b) fn(t);
       }
     },
   };

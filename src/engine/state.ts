@@ -4,10 +4,11 @@
  * the same directory, then rename). A file that is unreadable, not JSON, not ours, of another format
  * version or for another rule/schedule is a {@link StateFileError} naming the file, never a reset.
  */
-import { readFileSync, renameSync, writeFileSync, unlinkSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
+import { nameFault } from '../io/faults.js';
 
 export const STATE_FORMAT = 'kmod-enum-detect/state';
 export const STATE_VERSION = 1;
@@ -132,25 +133,94 @@ export function loadState(file: string): LoadedState | undefined {
     text = readFileSync(file, 'utf8');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new StateFileError(file, 'unreadable', `cannot be read (${(e as Error).message})`);
+    // EACCES, EISDIR, EIO…: the world's fault, named; anything else is ours.
+    throw nameFault(e, file, 'read the state file');
   }
   return { file, state: parseState(text, file) };
 }
 
-/** Writes the state atomically: a temp file beside the target, then rename over it. */
-export function saveState(file: string, state: ScanState): void {
+/**
+ * A state file being replaced: the temporary file beside the target is created at once, so a path
+ * that cannot be written (missing directory, read-only file system, permissions) fails before the
+ * scan; `write` fills and fsyncs it, `commit` renames it over the target, `abort` removes it.
+ */
+export interface StagedState {
+  readonly file: string;
+  write(state: ScanState): void;
+  commit(): void;
+  abort(): void;
+}
+
+const STATE_WRITE = 'write the state file';
+
+export function stageState(file: string): StagedState {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  let fd: number | undefined;
   try {
-    writeFileSync(tmp, `${JSON.stringify(state)}\n`, { encoding: 'utf8', flag: 'wx' });
-    renameSync(tmp, file);
+    fd = openSync(tmp, 'wx', 0o644);
   } catch (e) {
+    throw nameFault(e, file, STATE_WRITE);
+  }
+  let settled = false;
+  const removeTmp = (): void => {
     try {
       unlinkSync(tmp);
     } catch {
-      // the temp file may never have been created
+      // never created, or gone already
     }
-    throw new StateFileError(file, 'unreadable', `cannot be written (${(e as Error).message})`);
-  }
+  };
+  const closeFd = (): void => {
+    if (fd === undefined) return;
+    try {
+      closeSync(fd);
+    } catch {
+      // closing is best effort once the write failed
+    }
+    fd = undefined;
+  };
+  const abort = (): void => {
+    if (settled) return;
+    settled = true;
+    process.off('exit', abort);
+    closeFd();
+    removeTmp();
+  };
+  process.on('exit', abort);
+  return {
+    file,
+    write(state) {
+      try {
+        const bytes = Buffer.from(`${JSON.stringify(state)}\n`, 'utf8');
+        let off = 0;
+        while (off < bytes.length) off += writeSync(fd!, bytes, off, bytes.length - off);
+        fsyncSync(fd!);
+        const f = fd!;
+        fd = undefined;
+        closeSync(f);
+      } catch (e) {
+        abort();
+        throw nameFault(e, file, STATE_WRITE);
+      }
+    },
+    commit() {
+      try {
+        renameSync(tmp, file);
+      } catch (e) {
+        abort();
+        throw nameFault(e, file, 'replace the state file');
+      }
+      settled = true;
+      process.off('exit', abort);
+    },
+    abort,
+  };
+}
+
+/** Writes the state atomically: a temp file beside the target, then rename over it. */
+export function saveState(file: string, state: ScanState): void {
+  const staged = stageState(file);
+  staged.write(state);
+  staged.commit();
 }
 
 /** The first field where the saved identity differs from the current one, or undefined. */

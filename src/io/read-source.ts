@@ -22,7 +22,8 @@ import { DEFAULT_MAX_LINE_BYTES } from './lines.js';
 import { cutFileRanges, scanPieces } from './parallel.js';
 import { streamPieces, type StreamEnd } from './stream-pieces.js';
 import { GZIP_SIZE_FACTOR } from './gzip-files.js';
-import { fdChunks, isGzipMagic, openChunks, openSource, type InputSource, type OpenedSource } from './sources.js';
+import { fdChunks, fsError, isGzipMagic, openChunks, openSource, type InputSource, type OpenedSource } from './sources.js';
+import { isSystemError } from './faults.js';
 
 /** Piece size for large files: one message per 16 MiB is noise, and 2×threads in flight bound memory. */
 const MAX_PIECE_BYTES = 16 << 20;
@@ -82,6 +83,9 @@ export async function* readSource(src: InputSource, job: ReadJob, acct: Accounti
       try {
         const done = yield* readPlainFile(fd, src as InputSource & { size: number }, decoder, job, acct, opts, worth);
         if (done) return;
+      } catch (e) {
+        // A read that fails (EIO from a failing disk) is the world's fault, named with the file.
+        throw isSystemError(e) ? fsError(src.name, e) : e;
       } finally {
         closeSync(fd);
       }

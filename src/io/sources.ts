@@ -4,19 +4,17 @@
  * inflated transparently, including multi-member files (`cat a.gz b.gz > c.gz`).
  */
 import { closeSync, createReadStream, fstatSync, openSync, readSync, type Stats } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { pipeline, Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { InputError } from './errors.js';
+import { isSystemError, nameFault, WorldFault } from './faults.js';
+import { formatSkipped, walkDirectory, type SkippedFile, type WalkOptions } from './walk.js';
 
 export { InputError } from './errors.js';
 
 /** 1 MiB reads: measured at half the raw read time of Node's 64 KiB default. */
 export const READ_CHUNK_BYTES = 1 << 20;
-
-/** Names a directory walk picks up; explicitly named files are read whatever their name. */
-const EVENT_FILE = /\.(?:ndjson|jsonl|json)(?:\.gz)?$/i;
 
 export interface InputSource {
   /** The path as the user gave it (or as found under a directory); `-` for stdin. */
@@ -32,43 +30,21 @@ export interface OpenedSource {
   rawBytesRead(): number;
 }
 
-/** An fs error as the reader reports it: `missing` for ENOENT/ENOTDIR, else `unreadable`. */
-export function fsError(path: string, err: unknown): InputError {
+/** An fs error as the reader reports it: `missing` for ENOENT/ENOTDIR, else `unreadable`, the cause in words. */
+export function fsError(path: string, err: unknown, doing = 'read the input'): InputError {
+  if (err instanceof InputError) return err;
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
-  const msg = err instanceof Error ? err.message : String(err);
+  // The world's faults in words (see faults.ts): `could not read the input: permission denied (EACCES); …`
+  const named = nameFault(err, path, doing);
+  const msg = named instanceof WorldFault ? named.message.slice(path.length + 2) : err instanceof Error ? err.message : String(err);
   return new InputError(code === 'ENOENT' || code === 'ENOTDIR' ? 'missing' : 'unreadable', path, msg);
-}
-
-async function walkDirectory(dir: string, seen: Set<string>, out: InputSource[]): Promise<void> {
-  // Symlink loops would otherwise recurse forever.
-  const real = await realpath(dir).catch((e: unknown) => {
-    throw fsError(dir, e);
-  });
-  if (seen.has(real)) return;
-  seen.add(real);
-  const names = await readdir(dir).catch((e: unknown) => {
-    throw fsError(dir, e);
-  });
-  // Code-unit order, not locale order, so the event order is the same on every machine.
-  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  for (const name of names) {
-    const path = join(dir, name);
-    let st: Stats;
-    try {
-      st = await stat(path);
-    } catch {
-      continue; // a dangling symlink inside a directory is not something the user named
-    }
-    if (st.isDirectory()) await walkDirectory(path, seen, out);
-    else if (st.isFile() && EVENT_FILE.test(name)) out.push({ name: path, kind: 'file', size: st.size });
-  }
 }
 
 /**
  * Turns command-line inputs into sources in reading order. No input, or `-`, is stdin. Missing or
  * unreadable paths throw an `InputError` naming the path before anything is read.
  */
-export async function resolveInputs(inputs: readonly string[]): Promise<InputSource[]> {
+export async function resolveInputs(inputs: readonly string[], walk: WalkOptions = {}): Promise<InputSource[]> {
   if (inputs.length === 0) return [await stdinSource()];
   const out: InputSource[] = [];
   for (const input of inputs) {
@@ -83,12 +59,20 @@ export async function resolveInputs(inputs: readonly string[]): Promise<InputSou
       throw fsError(input, e);
     }
     if (st.isDirectory()) {
-      const before = out.length;
-      await walkDirectory(input, new Set(), out);
+      const skipped: SkippedFile[] = [];
+      const found = await walkDirectory(input, {
+        ...walk,
+        onSkip: (s) => {
+          skipped.push(s);
+          walk.onSkip?.(s);
+        },
+      });
       // A CI job pointed at the wrong folder must not pass as "no alerts".
-      if (out.length === before) {
-        throw new InputError('missing', input, 'the directory holds no event files (*.ndjson, *.jsonl, *.json or their .gz)');
+      if (found.length === 0) {
+        const why = skipped.length > 0 ? `; ${formatSkipped(skipped)}` : walk.glob?.length || walk.exclude?.length ? ' that --glob/--exclude leave in' : '';
+        throw new InputError('missing', input, `the directory holds no files of events${why}`);
       }
+      for (const f of found) out.push({ name: f.path, kind: 'file', size: f.size });
     } else out.push({ name: input, kind: 'file', size: st.isFile() ? st.size : undefined });
   }
   return out;
@@ -167,7 +151,10 @@ export function openSource(src: InputSource): OpenedSource {
         yield typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       }
     } catch (e) {
+      // Open errors (EACCES, a path that vanished) and read errors (EIO) alike are the world's
+      // faults: named, never mistaken for a truncated line.
       if (!started) throw fsError(src.name, e);
+      if (isSystemError(e)) throw fsError(src.name, e, src.kind === 'stdin' ? 'read standard input' : 'read the input');
       throw e;
     }
   }

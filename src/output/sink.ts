@@ -4,6 +4,7 @@ import { rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import { nameFault, STDOUT_DOING, STDOUT_NAME } from '../io/faults.js';
 
 /**
  * Where formatted output goes. Writes honour backpressure; once the reader has gone away (`| head`)
@@ -20,6 +21,14 @@ export interface OutputSink {
   flush(): Promise<void>;
   /** Success: flush; for a file, make it appear under its name (replacing any old one). */
   close(): Promise<void>;
+  /**
+   * The first half of `close()`: flush everything and, for a file, make it durable under its
+   * temporary name, without replacing the target yet. Lets a caller write several outputs and
+   * replace them together (`commit()` each) only once all were written.
+   */
+  finish(): Promise<void>;
+  /** The second half of `close()`: for a file, rename it over the target. After `finish()`. */
+  commit(): Promise<void>;
   /** Failure or interruption: for a file, drop what was written and leave any old file untouched. */
   abort(): Promise<void>;
 }
@@ -69,15 +78,23 @@ class StreamSink implements OutputSink {
   constructor(
     protected readonly stream: Writable,
     private readonly onAbort: () => Promise<void> = async () => {},
-    private readonly onClose: () => Promise<void> = async () => {},
+    private readonly onFinish: () => Promise<void> = async () => {},
+    private readonly onCommit: () => Promise<void> = async () => {},
+    /** Where the bytes go and what is being done, to name a write failure (ENOSPC, EIO, …). */
+    private readonly where: { path: string; doing: string } = { path: STDOUT_NAME, doing: STDOUT_DOING },
   ) {
     guardStream(
       stream,
       () => this.readerGone(),
       (err) => {
-        this.failure ??= err;
+        this.failure ??= this.named(err);
       },
     );
+  }
+
+  private named(err: unknown): Error {
+    const e = nameFault(err, this.where.path, this.where.doing);
+    return e instanceof Error ? e : new Error(String(e));
   }
 
   get signal(): AbortSignal {
@@ -111,16 +128,34 @@ class StreamSink implements OutputSink {
   }
 
   async close(): Promise<void> {
+    await this.finish();
+    await this.commit();
+  }
+
+  async finish(): Promise<void> {
     if (this.failure) {
       await this.abort();
       throw this.failure;
     }
     if (!this.gone && this.stream.writableNeedDrain) await drained(this.stream);
+    if (this.failure) {
+      await this.abort();
+      throw this.failure;
+    }
     try {
-      await this.onClose();
+      await this.onFinish();
     } catch (err) {
       await this.abort();
-      throw err;
+      throw this.named(err);
+    }
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.onCommit();
+    } catch (err) {
+      await this.abort();
+      throw this.named(err);
     }
   }
 
@@ -142,7 +177,16 @@ export function stdoutSink(stream: Writable = process.stdout): OutputSink {
  * A target that exists but is not a regular file (`/dev/null`, a FIFO) cannot be renamed over and
  * has no old content to protect, so it is written directly.
  */
-export async function fileSink(path: string): Promise<OutputSink> {
+export async function fileSink(path: string, doing = 'write the alerts', label = path): Promise<OutputSink> {
+  try {
+    return await openFileSink(path, { path: label, doing });
+  } catch (e) {
+    throw nameFault(e, label, doing);
+  }
+}
+
+/** `where` names the file in messages (`--output alerts.ndjson`) and says what is being done. */
+async function openFileSink(path: string, where: { path: string; doing: string }): Promise<OutputSink> {
   const existing = await stat(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw err;
@@ -160,6 +204,8 @@ export async function fileSink(path: string): Promise<OutputSink> {
         direct.destroy();
       },
       () => ended(direct),
+      async () => {},
+      where,
     );
   }
 
@@ -175,6 +221,7 @@ export async function fileSink(path: string): Promise<OutputSink> {
   if (existing) await promisify(fchmod)(fd, existing.mode & 0o7777).catch(() => {});
 
   let settled = false;
+  let finished = false;
   const removeOnExit = () => {
     try {
       unlinkSync(tmp);
@@ -194,17 +241,22 @@ export async function fileSink(path: string): Promise<OutputSink> {
       if (settled) return;
       settle();
       stream.destroy();
-      await promisify(close)(fd).catch(() => {});
+      if (!finished) await promisify(close)(fd).catch(() => {});
       await unlink(tmp).catch(() => {});
     },
     async () => {
-      if (settled) return;
+      if (settled || finished) return;
       await ended(stream);
       await promisify(fsync)(fd);
       await promisify(close)(fd);
+      finished = true;
+    },
+    async () => {
+      if (settled) return;
       await rename(tmp, path);
       settle();
     },
+    where,
   );
 }
 
@@ -233,7 +285,10 @@ export async function appendFileSink(path: string): Promise<OutputSink> {
   );
 }
 
-/** stdout, or `output` written atomically when given (`-` also means stdout). */
-export async function openSink(output?: string): Promise<OutputSink> {
-  return output === undefined || output === '-' ? stdoutSink() : fileSink(output);
+/**
+ * stdout, or `output` written atomically when given (`-` also means stdout). `label` names the file
+ * in fault messages (default: the path).
+ */
+export async function openSink(output?: string, label?: string): Promise<OutputSink> {
+  return output === undefined || output === '-' ? stdoutSink() : fileSink(output, 'write the alerts', label ?? output);
 }

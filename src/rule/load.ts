@@ -6,6 +6,7 @@
  * evaluate (type query/new_terms, language kuery) is accepted, and every refusal names the file.
  */
 import { readFile } from 'node:fs/promises';
+import { nameFault, WorldFault } from '../io/faults.js';
 import { parse as parseToml, TomlError } from 'smol-toml';
 import type { z } from 'zod';
 import { isPlainObject } from '../ecs/fields.js';
@@ -190,7 +191,9 @@ export async function loadRuleFile(path: string, opts: RuleLoadOptions = {}): Pr
   try {
     text = await readFile(path, 'utf8');
   } catch (e) {
-    throw new RuleFileError(path, `cannot read: ${(e as Error).message}`);
+    // EACCES, EISDIR, EIO…: the world's fault, in words (`could not read the rule file: …`).
+    const named = nameFault(e, path, 'read the rule file');
+    throw new RuleFileError(path, named instanceof WorldFault ? named.message.slice(path.length + 2) : `cannot read: ${(e as Error).message}`);
   }
   return parseRuleText(text, path, opts);
 }

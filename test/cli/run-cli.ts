@@ -31,6 +31,12 @@ export interface RunOptions {
   /** Extra environment variables on top of the clean one. */
   env?: Record<string, string>;
   cwd?: string;
+  /** Run as this user (and group): permission tests, since root reads everything. */
+  uid?: number;
+  /** Run under `sh -c '<prefix>; exec node CLI …'`, e.g. `ulimit -n 24`. */
+  shellPrefix?: string;
+  /** Redirect stdout to this path in the shell (`> /dev/full`). */
+  stdoutTo?: string;
 }
 
 /** The environment every spawn starts from: nothing of the developer's shell leaks in. */
@@ -44,10 +50,13 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
 export function runCli(args: readonly string[], opts: RunOptions = {}): Promise<CliResult> {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`npm run build\` (npm test does it in pretest)`);
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
+    const viaShell = opts.shellPrefix !== undefined || opts.stdoutTo !== undefined;
+    const script = `${opts.shellPrefix ? `${opts.shellPrefix}; ` : ''}exec "$0" "$@"${opts.stdoutTo === undefined ? '' : ` > '${opts.stdoutTo}'`}`;
+    const child = spawn(viaShell ? '/bin/sh' : process.execPath, viaShell ? ['-c', script, process.execPath, CLI, ...args] : [CLI, ...args], {
       cwd: opts.cwd ?? ROOT,
       env: cleanEnv(opts.env),
       stdio: ['pipe', 'pipe', 'pipe'],
+      ...(opts.uid !== undefined && { uid: opts.uid, gid: opts.uid }),
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];

@@ -64,7 +64,7 @@ describe('scan reads its inputs', () => {
     expect(parseNdjson(both.stdout).map((a) => a['kibana.alert.uuid'])).toEqual(parseNdjson(demo.stdout).map((a) => a['kibana.alert.uuid']));
   });
 
-  it('recurses into a directory, taking .ndjson/.json and their .gz, skipping other files', async () => {
+  it('recurses into a directory, taking files of events whatever their name, skipping and reporting the others', async () => {
     const dir = tmp.path('logs');
     mkdirSync(`${dir}/nested/deeper`, { recursive: true });
     copyFileSync(`${SHAPES}/hits.ndjson`, `${dir}/a.ndjson`);
@@ -73,7 +73,8 @@ describe('scan reads its inputs', () => {
     const r = await runCli(['--format', 'ndjson', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/files:\s+2\n/);
-    expect(r.stderr).not.toContain('notes.txt');
+    expect(r.stderr).toMatch(/files skipped \(no events\):\s+1\n/);
+    expect(r.stderr).toContain(`skipped 1 file that holds no events: ${dir}/notes.txt (plain text (not JSON))`);
     // The same events twice: the same two alerts (alerts are per combination, not per copy).
     expect(identities(r.stdout)).toEqual(identities((await hits()).stdout));
   });

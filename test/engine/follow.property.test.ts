@@ -119,9 +119,9 @@ describe('--follow against the batch scan', () => {
         expect(f.warnings).toEqual(b.warnings);
         expect(f.errors).toEqual(b.errors);
         expect(f.state).toEqual(b.state);
-        const { late, lateness, ...summary } = f.summary;
+        const { lateArrivals, lateness, ...summary } = f.summary;
         expect(summary).toEqual(b.summary);
-        expect(late.count).toBe(0);
+        expect(lateArrivals.count).toBe(0);
         expect(lateness).toBe(c.lateness);
       }),
       { numRuns: 100 },

@@ -47,8 +47,8 @@ describe('createFollower', () => {
     // The same combination again, an hour later: not new, because the late event is in its history.
     f.add(ev({ ingested: T0 + 90 * MIN, exe: '/late', parent: '/p' }));
     const { step, summary } = f.finish();
-    expect(summary.late.count).toBe(1);
-    expect(summary.late.samples).toEqual([`test.ndjson:${late.origin.line}: event at 2024-05-14T10:07:00.000Z arrived after run 2024-05-14T10:10:00.000Z was final`]);
+    expect(summary.lateArrivals.count).toBe(1);
+    expect(summary.lateArrivals.samples).toEqual([`test.ndjson:${late.origin.line}: event at 2024-05-14T10:07:00.000Z arrived after run 2024-05-14T10:10:00.000Z was final`]);
     expect(summary.eventsAdded).toBe(3);
     expect(step?.alerts.map((a) => a['kibana.alert.new_terms'])).toEqual([]);
   });

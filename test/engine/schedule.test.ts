@@ -89,3 +89,43 @@ describe('explicitSchedule', () => {
     expect(() => explicitSchedule(P, [T('10:05:00'), T('10:00:00')])).toThrow('strictly increasing');
   });
 });
+
+describe('regularSchedule with windows at no fixed offset (absolute from or to, rounding)', () => {
+  /** Every tuple of every run, computed one by one with ruleRangeTuples (what Kibana does per run). */
+  const bruteForce = (p: typeof P, start: number, end: number, prev: number | null) => {
+    const s = regularSchedule(p, start, end, prev);
+    const all: Tuple[] = [];
+    for (let k = 0; k < s.runCount; k++) all.push(...s.tuplesOfRun(k));
+    return { s, all };
+  };
+
+  it('an absolute from: every run searches from that instant to its own now, with no catch-up', () => {
+    const p = { ...P, from: '2024-05-14T09:00:00.000Z' };
+    const s = regularSchedule(p, T('10:00:00'), T('10:20:00'), T('09:55:00'));
+    expect(s.runCount).toBe(5);
+    expect([0, 1, 4].map((k) => s.tuplesOfRun(k).map((t) => [hm(t.from), hm(t.to)]))).toEqual([[['09:00', '10:00']], [['09:00', '10:05']], [['09:00', '10:20']]]);
+    expect(s.gapErrors).toEqual([]);
+  });
+
+  it.each([
+    ['absolute from', { from: '2024-05-14T09:00:00.000Z', to: 'now' }],
+    ['absolute to', { from: 'now-9m', to: '2024-05-14T10:12:00.000Z' }],
+    ['rounded from', { from: 'now-1h/h', to: 'now' }],
+  ])('%s: the tuples found for any [a, b] are exactly the tuples that intersect it', (_name, fromTo) => {
+    const p = { ...P, ...fromTo };
+    const { s, all } = bruteForce(p, T('10:00:00'), T('11:00:00'), T('09:30:00'));
+    for (const [a, b] of [
+      ['08:00:00', '08:30:00'],
+      ['09:00:00', '09:00:00'],
+      ['09:59:59', '10:00:00'],
+      ['10:07:00', '10:07:00'],
+      ['10:30:00', '10:40:00'],
+      ['11:00:00', '12:00:00'],
+    ] as const) {
+      const found: string[] = [];
+      s.forEachTupleIntersecting(T(a), T(b), (t) => found.push(`${t.run}/${t.slot}`));
+      const expected = all.filter((t) => t.to >= T(a) && t.from <= T(b)).map((t) => `${t.run}/${t.slot}`);
+      expect(found.sort()).toEqual(expected.sort());
+    }
+  });
+});

@@ -13,16 +13,35 @@ async function bytesOf(path: string): Promise<Buffer> {
 }
 
 describe('resolveInputs', () => {
-  it('walks directories recursively in sorted order, picking event files and their .gz', async () => {
+  it('walks directories recursively in sorted order, taking every file whose content is events, whatever its name', async () => {
     const d = tempDir();
     mkdirSync(join(d, 'b', 'inner'), { recursive: true });
     mkdirSync(join(d, 'a'));
-    for (const f of ['b/inner/z.ndjson', 'b/x.jsonl', 'a/y.json.gz', 'a/notes.txt', 'a/w.ndjson.GZ', 'c.json', 'README.md']) {
+    for (const f of ['b/inner/z.ndjson', 'b/x.jsonl', 'a/notes.txt', 'c.json', 'app.ndjson.1', 'app.log', 'app.ndjson-20240603']) {
       writeFileSync(join(d, f), '{}\n');
     }
+    writeFileSync(join(d, 'a', 'y.json.gz'), gzipSync('{"a":1}\n'));
+    writeFileSync(join(d, 'a', 'rotated.2'), gzipSync('{"a":1}\n'));
+    writeFileSync(join(d, 'README.md'), '# not events\n');
     symlinkSync(d, join(d, 'b', 'loop')); // a cycle must not hang the walk
-    const names = (await resolveInputs([d])).map((s) => s.name.slice(d.length + 1));
-    expect(names).toEqual(['a/w.ndjson.GZ', 'a/y.json.gz', 'b/inner/z.ndjson', 'b/x.jsonl', 'c.json']);
+    const skipped: string[] = [];
+    const names = (await resolveInputs([d], { onSkip: (s) => skipped.push(`${s.path.slice(d.length + 1)}: ${s.why}`) })).map((s) => s.name.slice(d.length + 1));
+    expect(names).toEqual(['a/notes.txt', 'a/rotated.2', 'a/y.json.gz', 'app.log', 'app.ndjson-20240603', 'app.ndjson.1', 'b/inner/z.ndjson', 'b/x.jsonl', 'c.json']);
+    expect(skipped).toEqual(['README.md: plain text (not JSON)']);
+  });
+
+  it('narrows a walk with --glob and --exclude, reporting the files left out apart from skipped ones', async () => {
+    const d = tempDir();
+    mkdirSync(join(d, 'old'));
+    for (const f of ['a.ndjson', 'b.log', 'old/c.ndjson']) writeFileSync(join(d, f), '{}\n');
+    const excluded: string[] = [];
+    const onExcluded = (p: string) => excluded.push(p.slice(d.length + 1));
+    const names = async (opts: { glob?: string[]; exclude?: string[] }) =>
+      (await resolveInputs([d], { ...opts, onExcluded })).map((s) => s.name.slice(d.length + 1));
+    expect(await names({ glob: ['*.ndjson'] })).toEqual(['a.ndjson', 'old/c.ndjson']);
+    expect(excluded).toEqual(['b.log']);
+    expect(await names({ exclude: ['old'] })).toEqual(['a.ndjson', 'b.log']);
+    expect(await names({ glob: ['old/*'] })).toEqual(['old/c.ndjson']);
   });
 
   it('takes a named file whatever its extension, with its size', async () => {
@@ -47,8 +66,9 @@ describe('resolveInputs on a directory without event files', () => {
   it('throws an InputError naming the directory, so a mistyped folder is not a clean run', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'notes.txt'), 'not events\n');
+    writeFileSync(join(dir, 'empty-ish.bin'), Buffer.from([0, 1, 2, 3, 0xff]));
     await expect(resolveInputs([dir])).rejects.toThrow(InputError);
-    await expect(resolveInputs([dir])).rejects.toThrow(/holds no event files/);
+    await expect(resolveInputs([dir])).rejects.toThrow(/holds no files of events; skipped 2 files that hold no events: .*empty-ish\.bin \(binary data\), .*notes\.txt \(plain text \(not JSON\)\)/);
   });
 });
 

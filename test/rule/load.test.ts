@@ -72,7 +72,7 @@ describe('loadRuleFile', () => {
   });
 
   it('says so when the file cannot be read', async () => {
-    await expect(loadRuleFile(fixture('missing.toml'))).rejects.toThrow(/missing\.toml: cannot read/);
+    await expect(loadRuleFile(fixture('missing.toml'))).rejects.toThrow(/missing\.toml: could not read the rule file: no such file or directory \(ENOENT\); check the path/);
   });
 });
 
