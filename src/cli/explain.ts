@@ -18,7 +18,8 @@ import { renderDiagnostics } from '../output/summary.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
 import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, ruleVersionOption } from './options.js';
-import { formatKqlWarning, loadActiveRule } from './rule-source.js';
+import { loadActiveRule } from './rule-source.js';
+import { kqlDiagnostic, problemDiagnostics } from './diagnostics.js';
 
 const explainOptionsSchema = z.object({
   format: z.enum(['tree', 'json']).default('tree'),
@@ -70,7 +71,8 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   if (json) await out.write(`${JSON.stringify({ type: 'clause_counts', ...counts })}\n`);
   else await out.write(`${chalk.bold('Per-clause counts')} (${counts.events} events, ${counts.matched} matched, ${counts.matchedBeforeExclusions} before exclusions)\n${renderClauseCounts(counts, chalk)}\n`);
   await out.close();
-  const warnings = [...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)), ...acct.problemLines()];
-  process.stderr.write(renderDiagnostics({ warnings, errors: [] }));
+  const bad = problemDiagnostics(acct.problems, acct.total.malformedByKind);
+  const warnings = [...active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)), ...bad.warnings];
+  process.stderr.write(renderDiagnostics({ warnings, errors: [], warningTotals: bad.warningTotals }));
   return EXIT_OK;
 }

@@ -13,6 +13,7 @@ import { guardStream, stdoutSink } from '../output/sink.js';
 import { EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions } from './options.js';
 import { compileRuleQuery, formatKqlWarning } from './rule-source.js';
+import { problemDiagnostics } from './diagnostics.js';
 
 const NL = Buffer.from('\n');
 /** es_archiver files separate their pretty-printed values by a blank line; matches keep that form. */
@@ -56,10 +57,7 @@ export async function runKqlMatch(query: string, inputs: string[], raw: Record<s
     throw e;
   }
   await out.close();
-  const problems = acct.problemLines();
-  if (problems.length > 0 || !opts.quiet) {
-    process.stderr.write(renderDiagnostics({ warnings: problems, errors: [] }));
-  }
+  process.stderr.write(renderDiagnostics({ ...problemDiagnostics(acct.problems, acct.total.malformedByKind), errors: [] }));
   if (!opts.quiet) {
     const t = acct.total;
     process.stderr.write(`kql match: ${printed} matching record${printed === 1 ? '' : 's'} printed; ${t.read} lines read (${t.blank} blank, ${t.malformed} malformed)\n`);

@@ -5,7 +5,11 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import { createRequire } from 'node:module';
+import { COLUMN_SPECS, DEFAULT_COLUMNS } from '../output/columns.js';
 import { EXIT_USAGE, UserFacingError } from './exit.js';
+
+const COLUMN_NAMES = COLUMN_SPECS.map((c) => c.name).join(', ');
+const DEFAULT_COLUMN_LIST = DEFAULT_COLUMNS.join(',');
 
 const require = createRequire(import.meta.url);
 const { version } = require('../../package.json') as { version: string };
@@ -26,7 +30,10 @@ function scanOptions(cmd: Command): Command {
     .option('--mode <mode>', "new_terms: alerts as the scheduled rule would write them; query: every matching event (default: the rule's type)")
     .addOption(new Option('-f, --format <format>', 'pretty (default on a terminal), ndjson (default when piped), json, bulk'))
     .option('-o, --output <file>', 'write alerts to FILE (atomically) instead of stdout')
-    .option('--start <iso>', 'first scheduled run (when the rule was enabled); default: from the data')
+    .option('-c, --count', 'print only the number of alerts (like grep -c); warnings still on stderr', false)
+    .option('--since <time>', 'only events at or after TIME (ISO or date math such as now-24h): others are left out entirely, as if not in the input')
+    .option('--until <time>', 'only events at or before TIME (ISO or date math); see --since')
+    .option('--start <iso>', 'first scheduled run (when the rule was enabled; earlier events are history only); default: from the data')
     .option('--end <iso>', 'last scheduled run; default: from the data')
     .option('--runs <file>', 'explicit run times, one ISO time per line (simulates late or missed runs)')
     .option('--interval <interval>', "rule interval (default: the rule's, 5m)")
@@ -42,7 +49,13 @@ function scanOptions(cmd: Command): Command {
     .option('--strict', 'stop at the first malformed input line (exit 2)', false)
     .option('--no-prefilter', 'parse every line (no raw-bytes literal prefilter)')
     .option('--exit-zero', 'exit 0 even when alerts are found', false)
-    .option('-q, --quiet', 'no progress, no summary on stderr', false)
+    .option('-q, --quiet', 'no progress, no summary on stderr (warnings still)', false)
+    .option('-v, --verbose', 'the full summary on stderr (same as --summary full)', false)
+    .addOption(new Option('--summary <style>', 'summary on stderr: short (one line, default), full, none').choices(['short', 'full', 'none']))
+    .option('--columns <list>', `table columns, comma-separated: ${COLUMN_NAMES} or any field path (default: ${DEFAULT_COLUMN_LIST})`)
+    .option('--wide', 'table: full ISO-8601 times with milliseconds', false)
+    .option('--tz <zone>', 'table: show times in this IANA time zone (display only; output documents stay UTC)', 'UTC')
+    .option('--nested', 'alert documents with nested objects instead of Kibana\'s flat dotted keys (so jq .kibana.alert.uuid works)', false)
     .option('--color', 'force colour')
     .option('--no-color', 'no colour')
     .option('--explain', 'add kmod_enum_detect.explain and .branches (why the event matched) to each alert', false)

@@ -6,9 +6,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { parseIsoTime } from '../ecs/time.js';
+import { parseIsoTime, timestampFieldsOf } from '../ecs/time.js';
 import { createScanner, ScanConfigError, type ScanOptions as EngineOptions } from '../engine/scan.js';
 import { loadState, saveState, StateFileError } from '../engine/state.js';
+import { createTimeFilter } from '../engine/time-filter.js';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
@@ -18,14 +19,18 @@ import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import type { KueryNode } from '../kql/ast.js';
 import type { AlertDocument } from '../output/types.js';
 import { createChalk } from '../output/color.js';
+import { clip } from '../output/text.js';
 import { createFormatter } from '../output/formatter.js';
 import { createProgress } from '../output/progress.js';
+import { nestAlert } from '../output/nest.js';
+import { JSON_MAX_PROBLEMS, renderDiagnostics, type SummaryStyle } from '../output/summary.js';
 import { guardStream, openSink } from '../output/sink.js';
 import type { OutputFormat } from '../output/types.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema } from './options.js';
-import { formatKqlWarning, loadActiveRule } from './rule-source.js';
-import { detectionSection, inputSection } from './scan-summary.js';
+import { loadActiveRule } from './rule-source.js';
+import { kqlDiagnostic, scanDiagnostics } from './diagnostics.js';
+import { detectionSection, inputSection, timeFilterRow } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
 
 /**
@@ -61,7 +66,7 @@ export async function readRunsFile(file: string): Promise<Date[]> {
     if (line === '' || line.startsWith('#')) return;
     const ms = parseIsoTime(line);
     if (ms === undefined) {
-      throw new UserFacingError(`${file}:${i + 1}:1: expected an ISO-8601 run time such as 2024-05-14T09:05:00Z, found ${JSON.stringify(line)}`);
+      throw new UserFacingError(`${file}:${i + 1}:1: expected an ISO-8601 run time such as 2024-05-14T09:05:00Z, found ${JSON.stringify(clip(line))}`);
     }
     runs.push(new Date(ms));
   });
@@ -84,7 +89,10 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
 
   // A query rule runs as a query rule unless asked otherwise; a new_terms rule can also be triaged with --mode query.
   const mode = opts.mode ?? (rule.type === 'query' ? 'query' : 'new_terms');
-  const engineOpts: EngineOptions = { mode, space: opts.space };
+  const format = opts.format ?? defaultFormat(opts.output);
+  // json lists every problem (up to a bound); human output shows ten of each kind.
+  const maxProblems = format === 'json' ? JSON_MAX_PROBLEMS : undefined;
+  const engineOpts: EngineOptions = { mode, space: opts.space, ...(maxProblems !== undefined && { maxTimeIssues: maxProblems }) };
   // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise --rule-uuid or the rule_id.
   const ruleUuid = opts.ruleUuid ?? rule.id;
   if (ruleUuid !== undefined) engineOpts.ruleUuid = ruleUuid;
@@ -111,7 +119,6 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     throw e;
   }
 
-  const format = opts.format ?? defaultFormat(opts.output);
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
   const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
@@ -129,9 +136,13 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   process.once('SIGINT', onSigint);
 
   const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env });
-  const acct = new Accounting({ strict: opts.strict });
+  const acct = new Accounting({ strict: opts.strict, ...(maxProblems !== undefined && { maxProblems }) });
+  const timeFields = timestampFieldsOf(rule);
+  // --since/--until leave events out of the run altogether; --start/--end only place the schedule.
+  const inTime = opts.since !== undefined || opts.until !== undefined ? createTimeFilter({ since: opts.since, until: opts.until }, timeFields) : undefined;
   let events = 0;
   let matched = 0;
+  let outsideTime = 0;
   let bytes = { bytesDone: 0 } as { bytesDone: number; bytesTotal?: number };
 
   const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index });
@@ -148,9 +159,10 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
         events += batch.events;
         for (const ev of batch.matches) {
           matched++;
-          scanner.add(ev);
+          if (inTime && !inTime(ev.source)) outsideTime++;
+          else scanner.add(ev);
         }
-        progress.update({ ...bytes, events, matches: matched });
+        progress.update({ ...bytes, events, lines: acct.total.read, matches: matched });
         if (sink.closed) break;
       }
     } catch (e) {
@@ -161,33 +173,44 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     }
 
     const result = scanner.finish();
-    const warnings = [
-      ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
-      ...acct.problemLines(),
-      ...result.summary.timeIssues,
-      ...result.warnings.map((w) => `run ${w.run}: ${w.message}`),
-    ];
-    const errors = result.errors.map((e) => `run ${e.run}: ${e.message}`);
+    const diagnostics = scanDiagnostics({
+      problems: acct.problems,
+      malformed: acct.total.malformedByKind,
+      kqlWarnings: active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+      timeIssues: result.summary.timeIssues,
+      eventsWithoutTime: result.summary.eventsWithoutTime,
+      runWarnings: result.warnings,
+      runErrors: result.errors,
+    });
+    const input_ = inputSection(acct.total, acct.files.size, matched, prefilterState || (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? ''));
+    if (inTime) input_.rows.push(timeFilterRow(outsideTime));
+    const summary = [input_, detectionSection(result.summary, timeFields)];
 
-    const formatter = createFormatter(format, {
-      sink,
-      chalk,
-      diagnosticsChalk,
-      space: opts.space,
-      summary: opts.quiet ? 'none' : 'full',
-      // A pty can report 0 columns; then the formatter picks its default width.
-      ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
-    });
-    await formatter.begin?.();
-    for (const alert of result.alerts) {
-      if (sink.closed) break;
-      await formatter.alert(opts.explain ? withExplanation(active.ast, alert) : alert);
+    if (opts.count) {
+      // -c: the number of alerts, as grep -c counts lines; warnings still go to stderr.
+      await sink.write(`${result.alerts.length}\n`);
+      process.stderr.write(renderDiagnostics(diagnostics, diagnosticsChalk));
+    } else {
+      const style: SummaryStyle = opts.quiet ? 'none' : opts.verbose ? 'full' : (opts.summary ?? 'short');
+      const formatter = createFormatter(format, {
+        sink,
+        chalk,
+        diagnosticsChalk,
+        space: opts.space,
+        summary: style,
+        // A pty can report 0 columns; then the formatter picks its default width.
+        ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+        ...(opts.columns !== undefined && { columns: opts.columns }),
+        time: { timeZone: opts.tz, wide: opts.wide },
+      });
+      await formatter.begin?.();
+      for (const alert of result.alerts) {
+        if (sink.closed) break;
+        const doc = opts.explain ? withExplanation(active.ast, alert) : alert;
+        await formatter.alert(opts.nested ? nestAlert(doc) : doc);
+      }
+      await formatter.end({ summary, ...diagnostics });
     }
-    await formatter.end({
-      summary: [inputSection(acct.total, acct.files.size, matched, prefilterState || (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? '')), detectionSection(result.summary)],
-      warnings,
-      errors,
-    });
     await sink.close();
     if (opts.state !== undefined) saveState(opts.state, result.state);
     return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;

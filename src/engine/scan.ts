@@ -77,6 +77,8 @@ export interface ScanOptions {
   now?: Date;
   /** Sees every tuple's decision and the schedule (the per-event fate module listens here: fate.ts). */
   observer?: ScanObserver;
+  /** How many events without a usable time are kept as samples (all are counted); default 10. */
+  maxTimeIssues?: number;
 }
 
 /** One candidate of a tuple as the engine decided on it. */
@@ -140,6 +142,13 @@ export interface LostDetection {
   truncatedIn: string[];
 }
 
+/** A matching event without a usable time, by where it was read. */
+export interface TimeIssue {
+  file: string;
+  line: number;
+  message: string;
+}
+
 export interface ScanSummary {
   mode: AlertMode;
   ruleUuid: string;
@@ -147,7 +156,7 @@ export interface ScanSummary {
   eventsAdded: number;
   /** Matching events without a usable time (never in any window); samples as `file:line: why`. */
   eventsWithoutTime: number;
-  timeIssues: string[];
+  timeIssues: TimeIssue[];
   /** new_terms: matching events lacking a value in some new-terms field. */
   eventsWithoutCombination: number;
   distinctCombinations: number;
@@ -306,7 +315,8 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
   const tracker = new NewTermsTracker<StoredEvent>(fields, mergeGap);
   const matchSpans: Cluster<null>[] = [];
   const queryEvents: QueryCandidate[] = [];
-  const timeIssues: string[] = [];
+  const timeIssues: TimeIssue[] = [];
+  const maxTimeIssues = opts.maxTimeIssues ?? MAX_TIME_ISSUE_SAMPLES;
   let eventsAdded = 0;
   let eventsWithoutTime = 0;
   let eventsWithoutCombination = 0;
@@ -331,10 +341,10 @@ export function createScanner(baseRule: Rule, opts: ScanOptions): Scanner {
     const t = eventTimeOf(ev.source, tsFields);
     if (!t.ok) {
       eventsWithoutTime++;
-      if (timeIssues.length < MAX_TIME_ISSUE_SAMPLES) {
+      if (timeIssues.length < maxTimeIssues) {
         const what =
           t.reason === 'missing' ? `no ${t.field}` : `${t.field} ${JSON.stringify(t.value)} is not a valid date`;
-        timeIssues.push(`${ev.origin.file}:${ev.origin.line}: ${what}`);
+        timeIssues.push({ file: ev.origin.file, line: ev.origin.line, message: what });
       }
       return;
     }

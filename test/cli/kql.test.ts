@@ -78,6 +78,18 @@ describe('kql parse', () => {
     expect(r.stderr).not.toMatch(/RangeError|Maximum call stack|internal error/);
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
+
+  it('quotes at most 200 characters of a 20 KB query around the error, caret under the spot', async () => {
+    const r = await runCli(['kql', 'parse', `${'('.repeat(10_000)}a:b${')'.repeat(10_000)}`]);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(r.stderr.length).toBeLessThan(1000);
+    const caret = lines.findIndex((l) => /^-*\^$/.test(l));
+    expect(caret).toBeGreaterThan(0);
+    const quoted = lines[caret - 1]!;
+    expect(quoted.length).toBeLessThanOrEqual(200);
+    expect(quoted).toMatch(/^….*…$/);
+    expect(quoted[lines[caret]!.length - 1]).toBe('(');
+  });
 });
 
 describe('kql match', () => {

@@ -72,7 +72,7 @@ describe('explain', () => {
   });
 
   it('agrees with scan on which demo events in the rule’s indices match the query', async () => {
-    const [ex, scan] = await Promise.all([runCli(['explain', '--format', 'json', DEMO]), runCli(['--format', 'ndjson', '--exit-zero', DEMO])]);
+    const [ex, scan] = await Promise.all([runCli(['explain', '--format', 'json', DEMO]), runCli(['-v', '--format', 'ndjson', '--exit-zero', DEMO])]);
     const matched = parseNdjson(ex.stdout).filter((x) => x.type === 'event' && x.matched === true && x.in_rule_indices === true);
     expect(matched.length).toBe(Number(/events matching the query:\s+(\d+)\n/.exec(scan.stderr)?.[1]));
     expect(ex.stderr).toMatch(lineRef(DEMO, 61));

@@ -10,12 +10,12 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const HITS = `${SHAPES}/hits.ndjson`;
-const demo = once(() => runCli(['--format', 'ndjson', DEMO]));
+const demo = once(() => runCli(['-v', '--format', 'ndjson', DEMO]));
 const uuids = (stdout: string): unknown[] => parseNdjson(stdout).map((a) => a['kibana.alert.uuid']);
 const matchingEvents = (stderr: string): number => Number(/events matching the query:\s+(\d+)\n/.exec(stderr)?.[1]);
 
 describe('--mode query', () => {
-  const query = once(() => runCli(['--mode', 'query', '--format', 'ndjson', DEMO]));
+  const query = once(() => runCli(['-v', '--mode', 'query', '--format', 'ndjson', DEMO]));
 
   it('writes one alert per matching event, more than new_terms writes on the demo', async () => {
     const [q, nt] = await Promise.all([query(), demo()]);
@@ -74,18 +74,18 @@ describe('--state FILE keeps new_terms history between invocations', () => {
   it('two runs over consecutive slices give the alert ids and run times of one run over both', async () => {
     const [day1, day2] = splitDemoByTime();
     const state = tmp.path('state.json');
-    const first = await runCli(['--format', 'ndjson', '--state', state, day1]);
+    const first = await runCli(['-v', '--format', 'ndjson', '--state', state, day1]);
     expect(first.code).toBe(1);
     const saved = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
     expect(saved).toHaveProperty('version');
-    const second = await runCli(['--format', 'ndjson', '--state', state, day2]);
+    const second = await runCli(['-v', '--format', 'ndjson', '--state', state, day2]);
     const whole = await demo();
     const split = [...parseNdjson(first.stdout), ...parseNdjson(second.stdout)];
     const all = parseNdjson(whole.stdout);
     expect(split.map((a) => a['kibana.alert.uuid'])).toEqual(all.map((a) => a['kibana.alert.uuid']));
     expect(split.map((a) => a['@timestamp'])).toEqual(all.map((a) => a['@timestamp']));
     // The second day alone has combinations the first already saw: without state it alerts more.
-    const fresh = await runCli(['--format', 'ndjson', day2]);
+    const fresh = await runCli(['-v', '--format', 'ndjson', day2]);
     expect(parseNdjson(fresh.stdout).length).toBeGreaterThan(parseNdjson(second.stdout).length);
   });
 
@@ -96,7 +96,7 @@ describe('--state FILE keeps new_terms history between invocations', () => {
   ])('refuses a state file that is %s with exit 2 naming it, and leaves it alone', async (_what, content, message) => {
     const state = tmp.path(`bad-state-${content.length}.json`);
     writeFileSync(state, content);
-    const r = await runCli(['--format', 'ndjson', '--state', state, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--state', state, HITS]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(state);
@@ -110,7 +110,7 @@ describe('--runs FILE', () => {
   it('runs the rule at the listed times (comments and blank lines ignored)', async () => {
     const runs = tmp.path('runs.txt');
     writeFileSync(runs, '# two late runs\n2024-05-14T09:25:00Z\n\n2024-05-14T09:30:00Z\n');
-    const r = await runCli(['--format', 'ndjson', '--runs', runs, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--runs', runs, HITS]);
     expect(r.code).toBe(1);
     expect(parseNdjson(r.stdout).map((a) => a['@timestamp'])).toEqual(['2024-05-14T09:25:00.000Z', '2024-05-14T09:25:00.000Z']);
   });
@@ -118,7 +118,7 @@ describe('--runs FILE', () => {
   it('names file:line of a line that is not an ISO time, exit 2', async () => {
     const runs = tmp.path('bad-runs.txt');
     writeFileSync(runs, '# runs\n2024-05-14T09:25:00Z\n\nnot-a-time\n');
-    const r = await runCli(['--format', 'ndjson', '--runs', runs, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--runs', runs, HITS]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${runs}:4:`);
@@ -128,7 +128,7 @@ describe('--runs FILE', () => {
 
   it('names a runs file that cannot be read, exit 2', async () => {
     const runs = tmp.path('no-such-runs.txt');
-    const r = await runCli(['--format', 'ndjson', '--runs', runs, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--runs', runs, HITS]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(runs);
   });
@@ -136,7 +136,7 @@ describe('--runs FILE', () => {
   it('refuses a runs file without run times, exit 2', async () => {
     const runs = tmp.path('empty-runs.txt');
     writeFileSync(runs, '# nothing\n\n');
-    const r = await runCli(['--format', 'ndjson', '--runs', runs, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--runs', runs, HITS]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(runs);
   });
@@ -146,7 +146,7 @@ describe('alert ids depend on the rule uuid and the space', () => {
   const UUID = '11111111-2222-4333-8444-555555555555';
 
   it('--rule-uuid changes every alert id and sets kibana.alert.rule.uuid, not the alerts themselves', async () => {
-    const [base, other] = await Promise.all([runCli(['--format', 'ndjson', HITS]), runCli(['--format', 'ndjson', '--rule-uuid', UUID, HITS])]);
+    const [base, other] = await Promise.all([runCli(['-v', '--format', 'ndjson', HITS]), runCli(['-v', '--format', 'ndjson', '--rule-uuid', UUID, HITS])]);
     const a = parseNdjson(base.stdout);
     const b = parseNdjson(other.stdout);
     expect(b.map((x) => x['kibana.alert.new_terms'])).toEqual(a.map((x) => x['kibana.alert.new_terms']));
@@ -157,7 +157,7 @@ describe('alert ids depend on the rule uuid and the space', () => {
   });
 
   it('gives the same ids for the same --rule-uuid on every run', async () => {
-    const [x, y] = await Promise.all([runCli(['--format', 'ndjson', '--rule-uuid', UUID, HITS]), runCli(['--format', 'ndjson', '--rule-uuid', UUID, HITS])]);
+    const [x, y] = await Promise.all([runCli(['-v', '--format', 'ndjson', '--rule-uuid', UUID, HITS]), runCli(['-v', '--format', 'ndjson', '--rule-uuid', UUID, HITS])]);
     expect(uuids(x.stdout)).toEqual(uuids(y.stdout));
   });
 

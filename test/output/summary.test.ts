@@ -21,6 +21,8 @@ describe('summary', () => {
   });
 
   it('still reports warnings and errors when the summary itself is turned off', () => {
-    expect(renderFooter({ ...tail, errors: ['rule failed'] }, 'none')).toBe('warning: events.ndjson:17: invalid JSON\nerror: rule failed\n');
+    expect(renderFooter({ ...tail, errors: [{ kind: 'gap', run: '2024-05-14T10:00:00.000Z', message: 'rule failed' }] }, 'none')).toBe(
+      'warning: events.ndjson:17: invalid JSON\nerror: run 2024-05-14T10:00:00.000Z: rule failed\n',
+    );
   });
 });
