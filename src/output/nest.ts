@@ -14,8 +14,10 @@ function nestValue(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(nestValue);
   if (!isObject(v)) return v;
   const out: Obj = Object.create(null) as Obj;
-  // Plain keys first, so a dotted key is merged into the object it extends whatever the key order.
-  const keys = Object.keys(v).sort((a, b) => Number(a.includes('.')) - Number(b.includes('.')));
+  // Shallow keys first, so a dotted key is merged into the object it extends (or kept flat beside the
+  // value in its way) whatever the key order.
+  const depth = (k: string): number => k.split('.').length;
+  const keys = Object.keys(v).sort((a, b) => depth(a) - depth(b));
   for (const key of keys) insert(out, key, nestValue(v[key]));
   return { ...out };
 }

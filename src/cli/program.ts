@@ -1,0 +1,182 @@
+/**
+ * The command tree: commander parses, src/cli/options.ts validates, and each command's module
+ * calls the rooms (kql, io, engine, output). Exit codes: 0 no alerts, 1 alerts, 2 usage/rule/input error.
+ */
+import { Argument, Command, Option } from 'commander';
+import { createRequire } from 'node:module';
+import { COLUMN_SPECS, DEFAULT_COLUMNS } from '../output/columns.js';
+import { OUTPUT_FORMATS } from '../output/types.js';
+import { SHELLS, type Shell } from './completion-shells.js';
+
+const require = createRequire(import.meta.url);
+const { version } = require('../../package.json') as { version: string };
+
+const COLUMN_NAMES = COLUMN_SPECS.map((c) => c.name).join(', ');
+const DEFAULT_COLUMN_LIST = DEFAULT_COLUMNS.join(',');
+
+const EXAMPLES = `
+Examples:
+  pipe:    cat events.ndjson | kmod-enum-detect --format ndjson > alerts.ndjson
+  CI:      kmod-enum-detect --quiet --state .kmod-state.json logs/   # exit 1 when alerts are found
+  triage:  kmod-enum-detect --mode query export.ndjson.gz           # every matching event, as a table
+           kmod-enum-detect explain --matches-only export.ndjson.gz # why each event matched
+
+Exit codes: 0 no alerts, 1 alerts found, 2 usage, rule or input error.`;
+
+function scanOptions(cmd: Command): Command {
+  return cmd
+    .option('--mode <mode>', "new_terms: alerts as the scheduled rule would write them; query: every matching event (default: the rule's type)")
+    .addOption(new Option('-f, --format <format>', 'pretty (default on a terminal), ndjson (default when piped), json, bulk').choices(OUTPUT_FORMATS))
+    .option('-o, --output <file>', 'write alerts to FILE (atomically) instead of stdout')
+    .option('-c, --count', 'print only the number of alerts (like grep -c); warnings still on stderr', false)
+    .option('--since <time>', 'only events at or after TIME (ISO or date math such as now-24h): others are left out entirely, as if not in the input')
+    .option('--until <time>', 'only events at or before TIME (ISO or date math); see --since')
+    .option('--start <iso>', 'first scheduled run (when the rule was enabled; earlier events are history only); default: from the data')
+    .option('--end <iso>', 'last scheduled run; default: from the data')
+    .option('--runs <file>', 'explicit run times, one ISO time per line (simulates late or missed runs)')
+    .option('--interval <interval>', "rule interval (default: the rule's, 5m)")
+    .option('--from <datemath>', "look-back per run (default: the rule's, now-9m)")
+    .option('--history-window-start <datemath>', "new_terms history (default: the rule's, now-14d)")
+    .option('--max-signals <n>', "alerts per run at most (default: the rule's, 100)")
+    .option('--rule <file>', 'load another rule: detection-rules TOML, prebuilt package JSON, or Kibana export NDJSON')
+    .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (kibana.alert.rule.uuid; alert ids depend on it)")
+    .option('--space <id>', 'Kibana space id', 'default')
+    .option('--state <file>', 'keep new_terms history between invocations in FILE')
+    .option('--strict', 'stop at the first malformed input line (exit 2)', false)
+    .option('--no-prefilter', 'parse every line (no raw-bytes literal prefilter)')
+    .option('--exit-zero', 'exit 0 even when alerts are found', false)
+    .option('-q, --quiet', 'no progress, no summary on stderr (warnings still)', false)
+    .option('-v, --verbose', 'the full summary on stderr (same as --summary full)', false)
+    .addOption(new Option('--summary <style>', 'summary on stderr: short (one line, default), full, none').choices(['short', 'full', 'none']))
+    .option('--columns <list>', `table columns, comma-separated: ${COLUMN_NAMES} or any field path (default: ${DEFAULT_COLUMN_LIST})`)
+    .option('--wide', 'table: full ISO-8601 times with milliseconds', false)
+    .option('--tz <zone>', 'table: show times in this IANA time zone (display only; output documents stay UTC)', 'UTC')
+    .option('--nested', 'alert documents with nested objects instead of Kibana\'s flat dotted keys (so jq .kibana.alert.uuid works)', false)
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .option('--explain', 'add kmod_enum_detect.explain and .branches (why the event matched) to each alert', false)
+    .option('--threads <n>', 'worker threads over byte ranges of plain files (default: 2 for plain files of 512 MiB or more when a core is idle; 1: one thread)')
+    .option('--debug', 'print stack traces for internal errors', false);
+}
+
+/** The whole command tree; actions load their command's module on first use (start-up stays small). */
+export function buildProgram(): Command {
+  const program = new Command('kmod-enum-detect')
+    .description(
+      'Run Elastic Security\'s prebuilt rule "Enumeration of Kernel Modules" (v210) offline over NDJSON ECS events,\n' +
+        'with Kibana\'s KQL and new_terms semantics.',
+    )
+    .version(version, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .exitOverride()
+    .addHelpText('after', EXAMPLES);
+
+  scanOptions(
+    program
+      .command('scan', { isDefault: true })
+      .description('scan events for alerts (the default command); reads stdin when no file is given')
+      .argument('[inputs...]', 'NDJSON files or directories (.gz detected by content); - for stdin'),
+  )
+    .addHelpText('after', EXAMPLES)
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      const { runScan } = await import('./scan.js');
+      process.exitCode = await runScan(inputs, opts);
+    });
+
+  const kql = program.command('kql').description('KQL tools: parse a query, or filter events by one');
+  kql
+    .command('parse')
+    .description("print a query's AST (Kibana KueryNode JSON) on stdout; warnings on stderr")
+    .argument('<query>', 'KQL query')
+    .action(async (query: string) => {
+      const { runKqlParse } = await import('./kql.js');
+      process.exitCode = runKqlParse(query);
+    });
+  kql
+    .command('match')
+    .description('print the input lines whose events match the query, unchanged, in input order (like jq select)')
+    .argument('<query>', 'KQL query')
+    .argument('[inputs...]', 'NDJSON files or directories; stdin when none')
+    .option('--strict', 'stop at the first malformed line (exit 2)', false)
+    .option('-q, --quiet', 'no summary on stderr', false)
+    .action(async (query: string, inputs: string[], opts: Record<string, unknown>) => {
+      const { runKqlMatch } = await import('./kql.js');
+      process.exitCode = await runKqlMatch(query, inputs, opts);
+    });
+
+  program
+    .command('explain')
+    .description('for each event: the branch of the rule that matched, or the clause/exclusion that stopped it; then per-clause counts')
+    .argument('[inputs...]', 'NDJSON files or directories; stdin when none')
+    .addOption(new Option('-f, --format <format>', 'tree or json').choices(['tree', 'json']).default('tree'))
+    .option('--rule <file>', 'explain another rule (TOML, package JSON, Kibana export NDJSON)')
+    .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .option('--matches-only', 'only show events that match', false)
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .option('--strict', 'stop at the first malformed line (exit 2)', false)
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      const { runExplain } = await import('./explain.js');
+      process.exitCode = await runExplain(inputs, opts);
+    });
+
+  program
+    .command('dsl')
+    .description("print the Elasticsearch Query DSL Kibana builds for the rule's query (and new_terms aggregations with --window)")
+    .option('--rule <file>', 'another rule file')
+    .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .option('--window <from,to>', 'ISO times of one run window: print the new_terms phase 1 request (and 2/3 with --terms)')
+    .option('--terms <json>', 'JSON array of term combinations for phases 2 and 3, e.g. \'[["/usr/bin/kmod","/usr/bin/bash"]]\'')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runDsl } = await import('./dsl.js');
+      process.exitCode = await runDsl(opts);
+    });
+
+  program
+    .command('completion')
+    .description('print a shell completion script (bash, zsh or fish), generated from this program')
+    .addArgument(new Argument('<shell>', 'bash, zsh or fish').choices(SHELLS))
+    .addHelpText(
+      'after',
+      `
+Load it:
+  bash:  source <(kmod-enum-detect completion bash)      (or save it in ~/.local/share/bash-completion/completions/kmod-enum-detect)
+  zsh:   source <(kmod-enum-detect completion zsh)
+  fish:  kmod-enum-detect completion fish | source       (or save it in ~/.config/fish/completions/kmod-enum-detect.fish)`,
+    )
+    .action(async (shell: Shell) => {
+      const { completionScript } = await import('./completion.js');
+      process.stdout.write(completionScript(program, shell));
+    });
+
+  const rule = program.command('rule').description('rule tools');
+  rule
+    .command('show')
+    .description('print the active rule (built-in v210 unless --rule) as JSON')
+    .option('--rule <file>', 'another rule file')
+    .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
+    .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runRuleShow } = await import('./rule.js');
+      process.exitCode = await runRuleShow(opts);
+    });
+
+  rule
+    .command('versions')
+    .description('every released version of the built-in rule: date, type, index, new-terms fields, window, and what changed')
+    .addOption(new Option('-f, --format <format>', 'pretty or json').default('pretty'))
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
+    .action(async (opts: Record<string, unknown>) => {
+      const { runRuleVersions } = await import('./rule-versions.js');
+      process.exitCode = runRuleVersions(opts);
+    });
+
+  return program;
+}
+
