@@ -97,9 +97,10 @@ export function buildProgram(): Command {
     });
   kql
     .command('match')
-    .description('print the input lines whose events match the query, unchanged, in input order (like jq select)')
+    .description('print the matching records one per line, in input order (like jq -c select): event lines unchanged, only the matching hits of a search response')
     .argument('<query>', 'KQL query')
     .argument('[inputs...]', 'NDJSON files or directories; stdin when none')
+    .option('-c, --count', 'print only the number of matching records', false)
     .option('--strict', 'stop at the first malformed line (exit 2)', false)
     .option('-q, --quiet', 'no summary on stderr', false)
     .action(async (query: string, inputs: string[], opts: Record<string, unknown>) => {

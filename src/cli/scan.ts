@@ -19,7 +19,7 @@ import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import type { KueryNode } from '../kql/ast.js';
 import type { AlertDocument } from '../output/types.js';
 import { createChalk } from '../output/color.js';
-import { clip } from '../output/text.js';
+import { clipMiddle } from '../output/text.js';
 import { createFormatter } from '../output/formatter.js';
 import { createProgress } from '../output/progress.js';
 import { nestAlert } from '../output/nest.js';
@@ -66,7 +66,7 @@ export async function readRunsFile(file: string): Promise<Date[]> {
     if (line === '' || line.startsWith('#')) return;
     const ms = parseIsoTime(line);
     if (ms === undefined) {
-      throw new UserFacingError(`${file}:${i + 1}:1: expected an ISO-8601 run time such as 2024-05-14T09:05:00Z, found ${JSON.stringify(clip(line))}`);
+      throw new UserFacingError(`${file}:${i + 1}:1: expected an ISO-8601 run time such as 2024-05-14T09:05:00Z, found ${JSON.stringify(clipMiddle(line))}`);
     }
     runs.push(new Date(ms));
   });

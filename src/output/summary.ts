@@ -6,7 +6,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import { plainChalk } from './color.js';
-import { clip, displayWidth, padEnd, sanitize } from './text.js';
+import { clipMiddle, displayWidth, padEnd, sanitize } from './text.js';
 import type { Diagnostic, ScanTail, SummaryRow, SummarySection, SummaryValue } from './types.js';
 
 export type { SummaryValue } from './types.js';
@@ -62,7 +62,7 @@ export function moreText(more: number, what = '', total = more): string {
 
 /** At most `max` entries, then `… and N more (--format json lists all)` as one more entry. */
 export function boundList(items: readonly string[], total = items.length, max = MAX_LISTED, what = ''): string[] {
-  const shown = items.slice(0, max).map((s) => clip(sanitize(s)));
+  const shown = items.slice(0, max).map((s) => clipMiddle(sanitize(s)));
   return total > shown.length ? [...shown, moreText(total - shown.length, what)] : shown;
 }
 
@@ -74,7 +74,7 @@ function isCounts(v: SummaryValue): v is Record<string, number> {
 function displayEntries(row: SummaryRow): string[] {
   const v = row.display ?? row.value;
   if (typeof v === 'number') return [formatNumber(v)];
-  if (typeof v === 'string') return [clip(sanitize(v))];
+  if (typeof v === 'string') return [clipMiddle(sanitize(v))];
   if (isCounts(v)) {
     const parts = Object.entries(v)
       .filter(([, n]) => n !== 0)
@@ -177,8 +177,8 @@ const MAX_MESSAGE = 1000;
 /** One diagnostic as one line: `place: message`, quoted input cut to MAX_EXCERPT characters. */
 export function diagnosticText(d: Diagnostic): string {
   const place = diagnosticPlace(d);
-  const message = clip(
-    d.message.replace(QUOTED, (q) => clip(q)),
+  const message = clipMiddle(
+    d.message.replace(QUOTED, (q) => clipMiddle(q)),
     MAX_MESSAGE,
   );
   return sanitize(place === '' ? message : `${place}: ${message}`);

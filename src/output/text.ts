@@ -135,7 +135,7 @@ function isLowSurrogate(c: number): boolean {
 }
 
 /** `text` cut to at most `max` characters around its middle (`head…tail`), for a value quoted without a column. */
-export function clip(text: string, max = MAX_EXCERPT): string {
+export function clipMiddle(text: string, max = MAX_EXCERPT): string {
   if (text.length <= max) return text;
   const half = Math.floor((max - 1) / 2);
   let headEnd = half;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { clip, displayWidth, elidePath, excerpt, sanitize, truncate, truncateStart } from '../../src/output/text.js';
+import { clipMiddle, displayWidth, elidePath, excerpt, sanitize, truncate, truncateStart } from '../../src/output/text.js';
 
 describe('terminal text', () => {
   it('counts wide characters as two columns and combining marks as none', () => {
@@ -58,8 +58,8 @@ describe('terminal text', () => {
   });
 
   it('clips a long value in the middle to at most 200 characters', () => {
-    expect(clip('a'.repeat(50))).toBe('a'.repeat(50));
-    const c = clip('a'.repeat(150) + 'b'.repeat(150));
+    expect(clipMiddle('a'.repeat(50))).toBe('a'.repeat(50));
+    const c = clipMiddle('a'.repeat(150) + 'b'.repeat(150));
     expect(c.length).toBe(200);
     expect(c).toMatch(/^a+…b+$/);
   });
