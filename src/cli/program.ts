@@ -127,12 +127,13 @@ export function buildProgram(): Command {
 
   program
     .command('dsl')
-    .description("print the Elasticsearch Query DSL Kibana builds for the rule's query (and new_terms aggregations with --window)")
+    .description("print the Elasticsearch requests Kibana sends for the rule, ready for Kibana Dev Tools (GET <index>/_search + body)")
     .option('--rule <file>', 'another rule file')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
-    .option('--window <from,to>', 'ISO times of one run window: print the new_terms phase 1 request (and 2/3 with --terms)')
+    .option('--window <from,to>', 'one run window, ISO times or date math (now-9m,now): print its new_terms requests, phase 1 (and 2, 3 with --terms)')
     .option('--terms <json>', 'JSON array of term combinations for phases 2 and 3, e.g. \'[["/usr/bin/kmod","/usr/bin/bash"]]\'')
+    .option('--body', 'bare JSON instead of Dev Tools requests: the query clause (with --window: the window and the requests as data)', false)
     .action(async (opts: Record<string, unknown>) => {
       const { runDsl } = await import('./dsl.js');
       process.exitCode = await runDsl(opts);

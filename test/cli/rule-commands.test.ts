@@ -102,36 +102,76 @@ describe('scan --explain', () => {
   });
 });
 
+/** Dev Tools text split into its requests: `# comment` lines, `GET path`, then a JSON body. */
+function devToolsRequests(text: string): Array<{ comments: string[]; method: string; path: string; body: Obj }> {
+  return text
+    .trimEnd()
+    .split(/\n\n(?=#)/)
+    .filter((block) => /^(GET|POST) /m.test(block))
+    .map((block) => {
+      const lines = block.split('\n');
+      const comments = lines.filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
+      const at = lines.findIndex((l) => /^(GET|POST) /.test(l));
+      const [method, path] = lines[at]!.split(' ') as [string, string];
+      const rest = lines.slice(at + 1).filter((l) => !l.startsWith('#')).join('\n');
+      return { comments, method, path, body: JSON.parse(rest) as Obj };
+    });
+}
+
 describe('dsl', () => {
-  it('prints the Query DSL Kibana builds for the v210 query', async () => {
+  it('prints a Dev Tools request: GET <the rule’s indices>/_search, then the query Kibana builds for v210', async () => {
     const r = await runCli(['dsl']);
     expect(r.code).toBe(0);
+    const [req, ...more] = devToolsRequests(r.stdout);
+    expect(more).toEqual([]);
+    expect(req!.method).toBe('GET');
+    expect(req!.path).toBe('logs-endpoint.events.*,endgame-*/_search');
+    expect(req!.body).toEqual({ query: v210Dsl() });
+  });
+
+  it('--body prints the bare query', async () => {
+    const r = await runCli(['dsl', '--body']);
     expect(JSON.parse(r.stdout)).toEqual(v210Dsl());
   });
 
-  it('--window FROM,TO prints the new_terms phase 1 request for that run', async () => {
+  it('--window FROM,TO prints the new_terms phase 1 request for that run, index and flags in the URL, not the body', async () => {
     const r = await runCli(['dsl', '--window', '2024-05-14T09:51:00Z,2024-05-14T10:00:00Z']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { window: Obj; phase1: { index: string[]; size: number; query: { bool: { filter: Obj[] } }; aggregations: Obj } };
-    expect(out.window).toEqual({ from: '2024-05-14T09:51:00.000Z', to: '2024-05-14T10:00:00.000Z', historyStart: '2024-04-30T10:00:00.000Z' });
-    expect(out.phase1.index).toEqual(['logs-endpoint.events.*', 'endgame-*']);
-    expect(out.phase1.size).toBe(0);
+    const reqs = devToolsRequests(r.stdout);
+    expect(reqs).toHaveLength(1);
+    const phase1 = reqs[0]!;
+    expect(phase1.path).toBe('logs-endpoint.events.*,endgame-*/_search?ignore_unavailable=true&allow_no_indices=true');
+    expect(phase1.comments.join(' ')).toContain('phase 1 of the run over [2024-05-14T09:51:00.000Z, 2024-05-14T10:00:00.000Z]');
+    const body = phase1.body as { size: number; query: { bool: { filter: Obj[] } }; aggregations: Obj };
+    for (const key of ['index', 'ignore_unavailable', 'allow_no_indices']) expect(body).not.toHaveProperty(key);
+    expect(body.size).toBe(0);
     // The rule's own DSL is the first filter; the time range follows.
-    expect(out.phase1.query.bool.filter[0]).toEqual(v210Dsl());
-    const text = JSON.stringify(out.phase1.query.bool.filter.slice(1));
+    expect(body.query.bool.filter[0]).toEqual(v210Dsl());
+    const text = JSON.stringify(body.query.bool.filter.slice(1));
     expect(text).toContain('"event.ingested":{"lte":"2024-05-14T10:00:00.000Z","gte":"2024-05-14T09:51:00.000Z"');
-    expect(JSON.stringify(out.phase1.aggregations)).toContain('"sources":[{"process.executable":{"terms":{"field":"process.executable"}}},{"process.parent.executable":{"terms":{"field":"process.parent.executable"}}}]');
+    expect(JSON.stringify(body.aggregations)).toContain('"sources":[{"process.executable":{"terms":{"field":"process.executable"}}},{"process.parent.executable":{"terms":{"field":"process.parent.executable"}}}]');
+    expect(r.stdout).toMatch(/^# phases 2 and 3 need the combinations phase 1 returns: run again with --terms/m);
   });
 
-  it('--terms with --window adds the requests for those combinations', async () => {
+  it('--window takes date math relative to now, as the rule’s own from/to are written', async () => {
+    const before = Date.now();
+    const r = await runCli(['dsl', '--window', 'now-9m,now', '--body']);
+    const out = JSON.parse(r.stdout) as { window: { from: string; to: string } };
+    const to = Date.parse(out.window.to);
+    expect(to).toBeGreaterThanOrEqual(before - 1000);
+    expect(to - Date.parse(out.window.from)).toBe(9 * 60_000);
+  });
+
+  it('--terms with --window adds phases 2 and 3 as separate requests', async () => {
     const r = await runCli(['dsl', '--window', '2024-05-14T09:51:00Z,2024-05-14T10:00:00Z', '--terms', '[["/usr/bin/kmod","/usr/bin/bash"]]']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as Obj;
-    expect(JSON.stringify(out.batches)).toContain('/usr/bin/kmod');
+    const reqs = devToolsRequests(r.stdout);
+    expect(reqs.map((q) => q.comments[0]!.split(':')[0])).toEqual(['"Enumeration of Kernel Modules"', 'phase 2', 'phase 3']);
+    expect(JSON.stringify(reqs[1]!.body)).toContain('/usr/bin/kmod');
   });
 
   it.each([
-    ['a --window that is not two ISO times', ['dsl', '--window', 'yesterday'], /--window/],
+    ['a --window that is neither ISO times nor date math', ['dsl', '--window', 'yesterday'], /--window.*date math/],
     ['a --window that ends before it starts', ['dsl', '--window', '2024-05-14T10:00:00Z,2024-05-14T09:00:00Z'], /--window/],
     ['--terms without --window', ['dsl', '--terms', '[["a","b"]]'], /--terms needs --window/],
   ])('exits 2 on %s', async (_what, args, message) => {
