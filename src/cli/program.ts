@@ -159,10 +159,13 @@ Load it:
   const rule = program.command('rule').description('rule tools');
   rule
     .command('show')
-    .description('print the active rule (built-in v210 unless --rule) as JSON')
+    .description('print the active rule (built-in v210 unless --rule): readable on a terminal, JSON when piped or with --format json')
     .option('--rule <file>', 'another rule file')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
+    .addOption(new Option('-f, --format <format>', 'text (default on a terminal) or json (default when piped)').choices(['text', 'json']))
+    .option('--color', 'force colour')
+    .option('--no-color', 'no colour')
     .action(async (opts: Record<string, unknown>) => {
       const { runRuleShow } = await import('./rule.js');
       process.exitCode = await runRuleShow(opts);

@@ -1,14 +1,35 @@
-/** `rule show`: the active rule's parameters as JSON, as Kibana's rules API would print them. */
+/**
+ * `rule show`: the active rule. On a terminal a readable page of what decides its alerts; as JSON
+ * (as Kibana's rules API prints it) with --format json or when stdout is not a terminal.
+ */
 import { z } from 'zod';
+import { createChalk } from '../output/color.js';
+import { renderRuleText } from '../output/rule-text.js';
+import { stdoutSink } from '../output/sink.js';
 import { EXIT_OK } from './exit.js';
 import { parseOptions, ruleVersionOption } from './options.js';
 import { loadActiveRule } from './rule-source.js';
 
-const ruleOptionsSchema = z.object({ rule: z.string().min(1).optional(), ruleId: z.string().min(1).optional(), ruleVersion: ruleVersionOption.optional() });
+const ruleOptionsSchema = z.object({
+  rule: z.string().min(1).optional(),
+  ruleId: z.string().min(1).optional(),
+  ruleVersion: ruleVersionOption.optional(),
+  format: z.enum(['text', 'json']).optional(),
+  color: z.boolean().optional(),
+});
 
 export async function runRuleShow(raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(ruleOptionsSchema, raw);
   const { rule } = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
-  process.stdout.write(`${JSON.stringify(rule, null, 2)}\n`);
+  const tty = process.stdout.isTTY === true;
+  const format = opts.format ?? (tty ? 'text' : 'json');
+  const out = stdoutSink();
+  if (format === 'json') {
+    await out.write(`${JSON.stringify(rule, null, 2)}\n`);
+  } else {
+    const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env: process.env, isTTY: tty });
+    await out.write(renderRuleText(rule, { chalk, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }));
+  }
+  await out.close();
   return EXIT_OK;
 }

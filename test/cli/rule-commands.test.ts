@@ -186,7 +186,21 @@ describe('dsl', () => {
 describe('rule show', () => {
   const builtin = once(() => runCli(['rule', 'show']));
 
-  it('prints the built-in v210 rule as JSON', async () => {
+  it('prints a readable page with --format text (the default on a terminal): what decides the alerts, at most 80 columns', async () => {
+    const r = await runCli(['rule', 'show', '--format', 'text', '--no-color']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('Enumeration of Kernel Modules  v210');
+    expect(r.stdout).toMatch(/^ {2}new terms: +process\.executable, process\.parent\.executable: first seen since now-14d$/m);
+    expect(r.stdout).toMatch(/^ {2}schedule: +every 5m over now-9m\.\.now, at most 100 alerts per run$/m);
+    expect(r.stdout).toMatch(/^ {2}event time: +event\.ingested, else @timestamp$/m);
+    expect(r.stdout).toMatch(/^ {4}event\.category:process and host\.os\.type:linux/m);
+    expect(r.stdout).toMatch(/not shown: +setup guide/);
+    expect(r.stdout).not.toContain('Fleet');
+    // A pipe gives no terminal width: the page is laid out for 100 columns.
+    for (const line of r.stdout.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('prints the built-in v210 rule as JSON when piped', async () => {
     const r = await builtin();
     expect(r.code).toBe(0);
     const rule = JSON.parse(r.stdout) as Obj;

@@ -55,7 +55,7 @@ async function expectSameAsOneThread(args: string[], threads: number[] = [2, 3])
 
 describe('scan --threads', () => {
   it('a multi-MB file with malformed lines: alerts, summary and warnings equal the single-thread run', async () => {
-    const one = await expectSameAsOneThread([big, '--format', 'ndjson']);
+    const one = await expectSameAsOneThread([big, '-v', '--format', 'ndjson']);
     expect(one.code).toBe(1);
     expect(one.stdout.split('\n').filter((l) => l !== '').length).toBeGreaterThan(3);
     expect(one.stderr).toMatch(/lines passed over by the prefilter: +[1-9]/);
@@ -68,7 +68,7 @@ describe('scan --threads', () => {
   }, 120_000);
 
   it('--no-prefilter parses every line in the workers, with the same accounting', async () => {
-    const one = await expectSameAsOneThread([big, '--no-prefilter', '--format', 'ndjson'], [2]);
+    const one = await expectSameAsOneThread([big, '-v', '--no-prefilter', '--format', 'ndjson'], [2]);
     expect(one.stderr).toMatch(/lines passed over by the prefilter: +0/);
   }, 120_000);
 
