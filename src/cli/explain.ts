@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readEvents } from '../io/read-events.js';
-import { ClauseCounter, summarizeExplanation } from '../kql/explain.js';
+import { ClauseCounter, explainKql, summarizeExplanation } from '../kql/explain.js';
 import { createChalk } from '../output/color.js';
-import { explanationToJson, renderClauseCounts, renderExplanationSummary, renderExplanationTree } from '../output/explain.js';
+import { eventFacts, explanationToJson, renderClauseCounts, renderEventHeader, renderExplanationSummary, renderExplanationTree } from '../output/explain.js';
 import { guardStream, stdoutSink } from '../output/sink.js';
 import { renderDiagnostics } from '../output/summary.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
@@ -44,20 +44,25 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   const acct = new Accounting({ strict: opts.strict });
   const json = opts.format === 'json';
 
+  // Counted like scan: an event outside the rule's index patterns is never searched by Kibana, so it
+  // is shown (with a note) but not counted, and --matches-only leaves it out.
+  let outsideIndex = 0;
   try {
     for await (const batch of readEvents(inputs, { strict: opts.strict }, acct)) {
       for (const ev of batch) {
-        const expl = counter.add(ev.source);
-        if (opts.matchesOnly && !expl.verdict) continue;
-        const summary = summarizeExplanation(expl);
         const indexed = inScope(ev.index);
+        const expl = indexed ? counter.add(ev.source) : explainKql(active.ast, ev.source);
+        if (!indexed) outsideIndex++;
+        if (opts.matchesOnly && !(expl.verdict && indexed)) continue;
+        const summary = summarizeExplanation(expl);
+        const facts = eventFacts(ev);
         const where = { file: ev.origin.file, line: ev.origin.line, ...(ev.index !== undefined && { index: ev.index }), ...(ev.id !== undefined && { id: ev.id }) };
         if (json) {
-          await out.write(`${JSON.stringify({ type: 'event', ...where, in_rule_indices: indexed, ...explanationToJson(expl, summary) })}\n`);
+          const about = { time: facts.time, ...(facts.ingested !== null && { ingested: facts.ingested }), host: facts.host, user: facts.user, command_line: facts.commandLine };
+          await out.write(`${JSON.stringify({ type: 'event', ...where, ...about, in_rule_indices: indexed, ...explanationToJson(expl, summary) })}\n`);
         } else {
-          const head = `${chalk.bold(`${ev.origin.file}:${ev.origin.line}`)}${ev.index !== undefined ? chalk.dim(`  ${ev.index}`) : ''}`;
-          const scope = indexed ? '' : `\n${chalk.yellow('note:')} index ${ev.index} is outside the rule's index patterns (${active.rule.index.join(', ')}): Kibana would never evaluate it`;
-          await out.write(`${head}\n${renderExplanationSummary(summary, chalk)}${scope}\n${renderExplanationTree(expl, chalk)}\n\n`);
+          const scope = indexed ? '' : `\n${chalk.yellow('note:')} index ${ev.index} is outside the rule's index patterns (${active.rule.index.join(', ')}): Kibana would never evaluate it; not counted`;
+          await out.write(`${renderEventHeader(facts, chalk)}\n${renderExplanationSummary(summary, chalk)}${scope}\n${renderExplanationTree(expl, chalk)}\n\n`);
         }
         if (out.closed) break;
       }
@@ -68,8 +73,11 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
     throw e;
   }
   const counts = counter.counts();
-  if (json) await out.write(`${JSON.stringify({ type: 'clause_counts', ...counts })}\n`);
-  else await out.write(`${chalk.bold('Per-clause counts')} (${counts.events} events, ${counts.matched} matched, ${counts.matchedBeforeExclusions} before exclusions)\n${renderClauseCounts(counts, chalk)}\n`);
+  if (json) await out.write(`${JSON.stringify({ type: 'clause_counts', ...counts, events_outside_index: outsideIndex })}\n`);
+  else {
+    const outside = outsideIndex > 0 ? `; ${outsideIndex} outside the index patterns, not counted` : '';
+    await out.write(`${chalk.bold('Per-clause counts')} (${counts.events} events, ${counts.matched} matched, ${counts.matchedBeforeExclusions} before exclusions${outside})\n${renderClauseCounts(counts, chalk)}\n`);
+  }
   await out.close();
   const bad = problemDiagnostics(acct.problems, acct.total.malformedByKind);
   const warnings = [...active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)), ...bad.warnings];

@@ -48,7 +48,7 @@ function shellQuote(arg: string): string {
   return arg === '' || /[\s'"\\$`;&|<>*?()]/.test(arg) ? `'${arg.replace(/'/g, `'\\''`)}'` : arg;
 }
 
-function commandLine(doc: AlertDocument): string {
+export function commandLine(doc: AlertDocument): string {
   const line = fieldText(doc, 'process.command_line', ' ');
   if (line !== '') return line;
   return getFieldValues(doc, 'process.args').map(leafText).map(shellQuote).join(' ');

@@ -164,7 +164,8 @@ export function renderShortSummary(sections: readonly SummarySection[]): string 
 
 /** Where a diagnostic points, as people and editors read it: `file:line:column`, or `run T`. */
 export function diagnosticPlace(d: Diagnostic): string {
-  if (d.file !== undefined) return `${d.file}${d.line === undefined ? '' : `:${d.line}${d.column === undefined ? '' : `:${d.column}`}`}`;
+  // stdin arrives as `-`; people read it as stdin.
+  if (d.file !== undefined) return `${d.file === '-' ? 'stdin' : d.file}${d.line === undefined ? '' : `:${d.line}${d.column === undefined ? '' : `:${d.column}`}`}`;
   if (d.run !== undefined) return `run ${d.run}`;
   return '';
 }

@@ -3,6 +3,7 @@
  * for each rule file format, with refusals for rules the tool cannot evaluate.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSI, DEMO, lineRef, once, parseNdjson, ROOT, runCli, SHAPES, STACK_FRAME, type Doc } from './run-cli.js';
 
@@ -71,11 +72,28 @@ describe('explain', () => {
     expect(rows.find((row) => row.clause === 'process.parent.name:dkms')).toMatchObject({ held: 1, suppressed: 1 });
   });
 
-  it('agrees with scan on which demo events in the rule’s indices match the query', async () => {
-    const [ex, scan] = await Promise.all([runCli(['explain', '--format', 'json', DEMO]), runCli(['-v', '--format', 'ndjson', '--exit-zero', DEMO])]);
-    const matched = parseNdjson(ex.stdout).filter((x) => x.type === 'event' && x.matched === true && x.in_rule_indices === true);
-    expect(matched.length).toBe(Number(/events matching the query:\s+(\d+)\n/.exec(scan.stderr)?.[1]));
+  it('counts what scan counts: events outside the rule’s index patterns are shown but not counted', async () => {
+    const [ex, tree, scan] = await Promise.all([
+      runCli(['explain', '--format', 'json', DEMO]),
+      runCli(['explain', '--no-color', DEMO]),
+      runCli(['--format', 'json', DEMO]),
+    ]);
+    const scanMatched = (JSON.parse(scan.stdout) as { summary: { input: { events_matched: number } } }).summary.input.events_matched;
+    const records = parseNdjson(ex.stdout);
+    const matched = records.filter((x) => x.type === 'event' && x.matched === true && x.in_rule_indices === true);
+    expect(matched.length).toBe(scanMatched);
+    expect(records.at(-1)).toMatchObject({ type: 'clause_counts', matched: scanMatched });
+    expect((records.at(-1) as { events_outside_index: number }).events_outside_index).toBeGreaterThan(0);
+    expect(tree.stdout).toMatch(new RegExp(`^Per-clause counts \\(\\d+ events, ${scanMatched} matched, .*outside the index patterns, not counted\\)$`, 'm'));
     expect(ex.stderr).toMatch(lineRef(DEMO, 61));
+  });
+
+  it('names each event by file:line, time, host, user and command line; stdin as stdin', async () => {
+    const r = await runCli(['explain', '--no-color', '-'], { input: readFileSync(join(ROOT, HITS)) });
+    expect(r.stdout).toMatch(/^stdin:1 {2}2024-05-14T09:21:07\.441Z \(ingested 2024-05-14T09:21:14\.000Z\) {2}web-01 {2}ubuntu {2}\$ lsmod {2}\.ds-logs-endpoint/m);
+    expect(r.stdout).not.toMatch(/^-:1/m);
+    const record = parseNdjson((await json()).stdout).find((x) => x.type === 'event' && x.line === 1)!;
+    expect(record).toMatchObject({ time: '2024-05-14T09:21:07.441Z', ingested: '2024-05-14T09:21:14.000Z', host: 'web-01', user: 'ubuntu', command_line: 'lsmod' });
   });
 
   it('--matches-only shows matching events only', async () => {

@@ -90,4 +90,8 @@ describe('summary', () => {
     expect(out.length).toBeLessThan(300);
     expect(out).toMatch(/^warning: f:3: @timestamp "x+…x+" is not a valid date\n$/);
   });
+
+  it('names stdin as stdin, not -', () => {
+    expect(renderDiagnostics({ warnings: [{ kind: 'invalid-json', file: '-', line: 4, message: 'invalid JSON' }], errors: [] })).toBe('warning: stdin:4: invalid JSON\n');
+  });
 });
