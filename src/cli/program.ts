@@ -65,7 +65,7 @@ function scanOptions(cmd: Command): Command {
 export function buildProgram(): Command {
   const program = new Command('kmod-enum-detect')
     .description(
-      'Run Elastic Security\'s prebuilt rule "Enumeration of Kernel Modules" (v210) offline over NDJSON ECS events,\n' +
+      'Run Elastic Security\'s prebuilt rule "Enumeration of Kernel Modules" (v210) offline over NDJSON ECS events, ' +
         'with Kibana\'s KQL and new_terms semantics.',
     )
     .version(version, '-V, --version')
