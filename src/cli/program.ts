@@ -23,12 +23,13 @@ Examples:
 
 Exit codes: 0 no alerts, 1 alerts found, 2 usage, rule or input error.`;
 
-function scanOptions(cmd: Command): Command {
+/**
+ * What decides the simulated runs and so the alerts: shared by `scan` and `explain`, whose "why (no)
+ * alert" must be the scan's.
+ */
+function engineOptions(cmd: Command, state: string): Command {
   return cmd
     .option('--mode <mode>', "new_terms: alerts as the scheduled rule would write them; query: every matching event (default: the rule's type)")
-    .addOption(new Option('-f, --format <format>', 'pretty (default on a terminal), ndjson (default when piped), json, bulk').choices(OUTPUT_FORMATS))
-    .option('-o, --output <file>', 'write alerts to FILE (atomically) instead of stdout')
-    .option('-c, --count', 'print only the number of alerts (like grep -c); warnings still on stderr', false)
     .option('--since <time>', 'only events at or after TIME (ISO or date math such as now-24h): others are left out entirely, as if not in the input')
     .option('--until <time>', 'only events at or before TIME (ISO or date math); see --since')
     .option('--start <iso>', 'first scheduled run (when the rule was enabled; earlier events are history only); default: from the data')
@@ -38,12 +39,19 @@ function scanOptions(cmd: Command): Command {
     .option('--from <datemath>', "look-back per run (default: the rule's, now-9m)")
     .option('--history-window-start <datemath>', "new_terms history (default: the rule's, now-14d)")
     .option('--max-signals <n>', "alerts per run at most (default: the rule's, 100)")
+    .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (kibana.alert.rule.uuid; alert ids depend on it)")
+    .option('--space <id>', 'Kibana space id', 'default')
+    .option('--state <file>', state);
+}
+
+function scanOptions(cmd: Command): Command {
+  return engineOptions(cmd, 'keep new_terms history between invocations in FILE')
+    .addOption(new Option('-f, --format <format>', 'pretty (default on a terminal), ndjson (default when piped), json, bulk').choices(OUTPUT_FORMATS))
+    .option('-o, --output <file>', 'write alerts to FILE (atomically) instead of stdout')
+    .option('-c, --count', 'print only the number of alerts (like grep -c); warnings still on stderr', false)
     .option('--rule <file>', 'load another rule: detection-rules TOML, prebuilt package JSON, or Kibana export NDJSON')
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
-    .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (kibana.alert.rule.uuid; alert ids depend on it)")
-    .option('--space <id>', 'Kibana space id', 'default')
-    .option('--state <file>', 'keep new_terms history between invocations in FILE')
     .option('--strict', 'stop at the first malformed input line (exit 2)', false)
     .option('--no-prefilter', 'parse every line (no raw-bytes literal prefilter)')
     .option('--exit-zero', 'exit 0 even when alerts are found', false)
@@ -108,9 +116,11 @@ export function buildProgram(): Command {
       process.exitCode = await runKqlMatch(query, inputs, opts);
     });
 
-  program
-    .command('explain')
-    .description('for each event: the branch of the rule that matched, or the clause/exclusion that stopped it; then per-clause counts')
+  engineOptions(
+    program.command('explain'),
+    'continue from the new_terms history in FILE, as scan --state would (read only: explain never writes it)',
+  )
+    .description('for each event: the branch of the rule that matched, or the clause/exclusion that stopped it, and for a match whether and why (not) it alerted; then per-clause counts')
     .argument('[inputs...]', 'NDJSON files or directories; stdin when none')
     .addOption(new Option('-f, --format <format>', 'tree or json').choices(['tree', 'json']).default('tree'))
     .option('--rule <file>', 'explain another rule (TOML, package JSON, Kibana export NDJSON)')

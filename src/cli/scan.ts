@@ -4,11 +4,10 @@
  * alerts in the chosen format. Exit code: 1 when alerts were written (unless --exit-zero), 0 when
  * none, 2 for usage, rule or input errors.
  */
-import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { parseIsoTime, timestampFieldsOf } from '../ecs/time.js';
-import { createScanner, ScanConfigError, type ScanOptions as EngineOptions } from '../engine/scan.js';
-import { loadState, saveState, StateFileError } from '../engine/state.js';
+import { timestampFieldsOf } from '../ecs/time.js';
+import { createScanner } from '../engine/scan.js';
+import { saveState } from '../engine/state.js';
 import { createTimeFilter } from '../engine/time-filter.js';
 import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
@@ -19,7 +18,6 @@ import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import type { KueryNode } from '../kql/ast.js';
 import type { AlertDocument } from '../output/types.js';
 import { createChalk } from '../output/color.js';
-import { clipMiddle } from '../output/text.js';
 import { createFormatter } from '../output/formatter.js';
 import { createProgress } from '../output/progress.js';
 import { nestAlert } from '../output/nest.js';
@@ -32,6 +30,7 @@ import { loadActiveRule } from './rule-source.js';
 import { kqlDiagnostic, scanDiagnostics } from './diagnostics.js';
 import { detectionSection, inputSection, timeFilterRow } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
+import { createEngine, engineOptions } from './engine-options.js';
 
 /**
  * `--explain`: the alert's source event is the alert document without the flat `kibana.*` keys and
@@ -52,28 +51,6 @@ export function withExplanation(ast: KueryNode, alert: AlertDocument): AlertDocu
   return { ...alert, 'kmod_enum_detect.explain': summary.text, 'kmod_enum_detect.branches': summary.branches };
 }
 
-/** `--runs FILE`: one ISO time per line; blank lines and `#` comments ignored. */
-export async function readRunsFile(file: string): Promise<Date[]> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new UserFacingError(`--runs ${file}: cannot be read (${(e as Error).message})`);
-  }
-  const runs: Date[] = [];
-  text.split(/\r?\n/).forEach((raw, i) => {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#')) return;
-    const ms = parseIsoTime(line);
-    if (ms === undefined) {
-      throw new UserFacingError(`${file}:${i + 1}:1: expected an ISO-8601 run time such as 2024-05-14T09:05:00Z, found ${JSON.stringify(clipMiddle(line))}`);
-    }
-    runs.push(new Date(ms));
-  });
-  if (runs.length === 0) throw new UserFacingError(`${file}: no run times (expected one ISO-8601 time per line)`);
-  return runs;
-}
-
 function defaultFormat(output: string | undefined): OutputFormat {
   return output === undefined && process.stdout.isTTY === true ? 'pretty' : 'ndjson';
 }
@@ -87,37 +64,11 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
   const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
 
-  // A query rule runs as a query rule unless asked otherwise; a new_terms rule can also be triaged with --mode query.
-  const mode = opts.mode ?? (rule.type === 'query' ? 'query' : 'new_terms');
   const format = opts.format ?? defaultFormat(opts.output);
   // json lists every problem (up to a bound); human output shows ten of each kind.
   const maxProblems = format === 'json' ? JSON_MAX_PROBLEMS : undefined;
-  const engineOpts: EngineOptions = { mode, space: opts.space, ...(maxProblems !== undefined && { maxTimeIssues: maxProblems }) };
-  // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise --rule-uuid or the rule_id.
-  const ruleUuid = opts.ruleUuid ?? rule.id;
-  if (ruleUuid !== undefined) engineOpts.ruleUuid = ruleUuid;
-  if (opts.start !== undefined) engineOpts.start = opts.start;
-  if (opts.end !== undefined) engineOpts.end = opts.end;
-  if (opts.interval !== undefined) engineOpts.interval = opts.interval;
-  if (opts.from !== undefined) engineOpts.from = opts.from;
-  if (opts.historyWindowStart !== undefined) engineOpts.historyWindowStart = opts.historyWindowStart;
-  if (opts.maxSignals !== undefined) engineOpts.maxSignals = opts.maxSignals;
-  if (opts.runs !== undefined) {
-    if (opts.start !== undefined || opts.end !== undefined) throw new UserFacingError('--runs replaces --start/--end: give one or the other');
-    engineOpts.runs = await readRunsFile(opts.runs);
-  }
-
-  let scanner;
-  try {
-    if (opts.state !== undefined) {
-      const loaded = loadState(opts.state);
-      if (loaded) engineOpts.state = loaded;
-    }
-    scanner = createScanner(rule, engineOpts);
-  } catch (e) {
-    if (e instanceof ScanConfigError || e instanceof StateFileError) throw new UserFacingError(e.message);
-    throw e;
-  }
+  const engineOpts = await engineOptions(opts, rule, maxProblems === undefined ? {} : { maxTimeIssues: maxProblems });
+  const scanner = createEngine(() => createScanner(rule, engineOpts));
 
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });

@@ -6,7 +6,9 @@
 import type { ChalkInstance } from 'chalk';
 import { getFieldValues } from '../ecs/fields.js';
 import { parseEventTime } from '../ecs/time.js';
+import type { EventFateRecord } from '../engine/fate.js';
 import type { ClauseCounts, Explanation, ExplanationSummary, FieldEvidence } from '../kql/explain.js';
+import { fateText } from './fate-text.js';
 import { commandLine, fieldText } from './columns.js';
 import { clipMiddle, padEnd, sanitize, truncate } from './text.js';
 
@@ -156,6 +158,19 @@ export function renderExplanationTree(expl: Explanation, chalk: ChalkInstance, o
 export function renderExplanationSummary(summary: ExplanationSummary, chalk: ChalkInstance): string {
   const text = sanitize(summary.text);
   return summary.matched ? `${chalk.green('MATCH')}     ${text}` : `${chalk.red('NO MATCH')}  ${text}`;
+}
+
+/**
+ * What the scheduled rule made of a matching event (its fate, src/engine/fate.ts): one line, and for
+ * an event with several term combinations that fared differently one more line per combination.
+ */
+export function renderFate(fate: EventFateRecord | string, chalk: ChalkInstance): string {
+  const label = (kind: string): string => (kind === 'alerted' ? chalk.green('ALERT    ') : chalk.yellow('NO ALERT '));
+  if (typeof fate === 'string') return `${label('none')} ${sanitize(fate)}`;
+  const head = `${label(fate.fate.kind)} ${sanitize(fateText(fate.fate))}`;
+  if (fate.terms.length <= 1 || fate.terms.every((t) => t.fate.kind === fate.fate.kind)) return head;
+  const per = fate.terms.map((t) => `          ${chalk.dim(sanitize(t.values.join(' | ')))}: ${sanitize(fateText(t.fate))}`);
+  return [head, ...per].join('\n');
 }
 
 /** The machine form: verdict, summary and full tree (all plain JSON). */

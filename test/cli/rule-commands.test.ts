@@ -108,6 +108,50 @@ describe('explain', () => {
   });
 });
 
+describe('explain: why (no) alert', () => {
+  const demoJson = once(() => runCli(['explain', '--format', 'json', DEMO]));
+  const fatesOf = async (args: string[] = []) =>
+    parseNdjson((args.length === 0 ? await demoJson() : await runCli(['explain', '--format', 'json', ...args, DEMO])).stdout).filter(
+      (x) => x.type === 'event' && x.matched === true,
+    ) as Array<Doc & { fate: { kind: string; firstSeen?: { origin: { file: string; line: number } } }; fate_text: string }>;
+
+  it('says of each matching event whether it alerted, agreeing with scan on which events did', async () => {
+    const [fates, scan] = await Promise.all([fatesOf(), runCli(['--format', 'ndjson', DEMO])]);
+    const alerted = fates.filter((f) => f.fate.kind === 'alerted');
+    const alerts = parseNdjson(scan.stdout);
+    expect(alerted).toHaveLength(alerts.length);
+    expect(alerted.map((f) => f.command_line).sort()).toEqual(alerts.map((a) => String((a.process as Obj).command_line)).sort());
+    for (const f of fates) expect(f.fate_text).toBeTruthy();
+  });
+
+  it('names where a repeated pair was first seen: the lsmod at line 120 is not new because of line 15', async () => {
+    const fate = (await fatesOf()).find((f) => f.line === 120)!;
+    expect(fate.fate.kind).toBe('not-new');
+    expect(fate.fate.firstSeen!.origin).toEqual({ file: DEMO, line: 15 });
+    const tree = await runCli(['explain', '--no-color', '--matches-only', DEMO]);
+    expect(tree.stdout).toMatch(new RegExp(`^${DEMO.replace(/[./]/g, '\\$&')}:120 .*\\n^MATCH .*\\n^NO ALERT {2}not new in run .*first seen 2024-05-12T03:36:08\\.000Z at ${DEMO.replace(/[./]/g, '\\$&')}:15, within the history window$`, 'm'));
+  });
+
+  it('says a matching event outside the index patterns was never searched', async () => {
+    const outside = (await fatesOf()).filter((f) => f.in_rule_indices === false);
+    expect(outside.length).toBeGreaterThan(0);
+    for (const f of outside) expect(f.fate.kind).toBe('outside-index');
+  });
+
+  it('follows the scan options: with --start, the alerts explain reports are scan --start’s', async () => {
+    const start = '2024-05-13T00:00:00Z';
+    const [fates, scan] = await Promise.all([fatesOf(['--start', start]), runCli(['--format', 'ndjson', '--start', start, DEMO])]);
+    expect(fates.filter((f) => f.fate.kind === 'alerted')).toHaveLength(parseNdjson(scan.stdout).length);
+  });
+
+  it('names stdin as stdin in fates too', async () => {
+    const r = await runCli(['explain', '--no-color', '--matches-only'], { input: readFileSync(join(ROOT, DEMO)) });
+    expect(r.stdout).toMatch(/first seen .* at stdin:1, within the history window/);
+    expect(r.stdout).not.toMatch(/kmod-explain-/);
+    expect(r.stderr).toMatch(/^warning: stdin:61:/m);
+  });
+});
+
 describe('scan --explain', () => {
   it('adds to each alert the branch of the query that matched', async () => {
     const r = await runCli(['--format', 'ndjson', '--explain', HITS]);
