@@ -92,6 +92,7 @@ describe('completion scripts', () => {
     expect(fish(file, 'kmod-enum-detect --fo')).toEqual(['--format']);
     expect(fish(file, 'kmod-enum-detect --format ').sort()).toEqual(['bulk', 'json', 'ndjson', 'pretty']);
     expect(fish(file, 'kmod-enum-detect kql ').sort()).toEqual(['match', 'parse']);
-    expect(fish(file, 'kmod-enum-detect explain --m')).toEqual(['--matches-only']);
+    expect(fish(file, 'kmod-enum-detect explain --matc')).toEqual(['--matches-only']);
+    expect(fish(file, 'kmod-enum-detect explain --m').sort()).toEqual(['--matches-only', '--max-signals', '--mode']);
   });
 });
