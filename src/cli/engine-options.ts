@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { parseIsoTime } from '../ecs/time.js';
 import { ScanConfigError, type ScanOptions as EngineOptions } from '../engine/scan.js';
+import { defaultMode } from '../engine/scan-files.js';
 import { loadState, StateFileError } from '../engine/state.js';
 import type { Rule } from '../rule/schema.js';
 import { clipMiddle } from '../output/text.js';
@@ -52,8 +53,7 @@ export async function readRunsFile(file: string): Promise<Date[]> {
 
 /** The engine's options for `rule` from the command line; reads --runs and --state files. */
 export async function engineOptions(opts: EngineCliOptions, rule: Rule, extra: Partial<EngineOptions> = {}): Promise<EngineOptions> {
-  // A query rule runs as a query rule unless asked otherwise; a new_terms rule can also be triaged with --mode query.
-  const mode = opts.mode ?? (rule.type === 'query' ? 'query' : 'new_terms');
+  const mode = opts.mode ?? defaultMode(rule);
   const engineOpts: EngineOptions = { mode, space: opts.space, ...extra };
   // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise --rule-uuid or the rule_id.
   const ruleUuid = opts.ruleUuid ?? rule.id;

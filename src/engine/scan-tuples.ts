@@ -1,0 +1,202 @@
+/**
+ * Deciding the tuples (one run's search windows) in execution order, per mode: which candidates each
+ * tuple has, which of them become alerts (select.ts: duplicates of ids already written dropped, then
+ * at most max_signals), and what max_signals cut off (Kibana's warning once per run; for new_terms the
+ * combinations lost). Alert documents are built as they are created.
+ *
+ *   new_terms: candidates are the first occurrences of combinations new in a tuple (new-terms.ts),
+ *              ordered by their values as the composite aggregation pages them;
+ *   query:     candidates are the matching events inside a tuple's window, in Elasticsearch's hit
+ *              order (timestamp ascending, missing last, then input order).
+ */
+import { createHash } from 'node:crypto';
+import { formatTime } from '../ecs/time.js';
+import { buildAlertDocument, executionUuid, type AlertContext, type AlertDocument } from './alert.js';
+import { eventIdentity, newTermsAlertId, queryAlertId, type EventIdentity } from './alert-id.js';
+import { evalDateMath } from './datemath.js';
+import { compareTerms, newTermsCandidates, type NewTermsCandidate, type TupleCandidates } from './new-terms.js';
+import type { ScanConfig } from './scan-config.js';
+import type { QueryCandidate, ScanIntake } from './scan-intake.js';
+import { observeTuple, type ScanObserver } from './scan-observer.js';
+import { tupleKey, type RunMessage, type Schedule, type Tuple } from './schedule.js';
+import { MAX_SIGNALS_WARNING, selectForTuple, type TupleOutcome } from './select.js';
+import type { StoredEvent } from './state.js';
+
+export interface LostDetection {
+  newTerms: string[];
+  /** Time of the combination's first occurrence that would have been alerted. */
+  firstSeen: string;
+  /** Runs (start times) whose max_signals cut it off. */
+  truncatedIn: string[];
+}
+
+export interface TupleDecisions {
+  alerts: AlertDocument[];
+  /** Kibana's max-signals warning, once per truncated run. */
+  warnings: RunMessage[];
+  truncatedRuns: number;
+  tuplesWithCandidates: number;
+  lostDetections: LostDetection[];
+}
+
+/** Elasticsearch's hit sort: primary then secondary timestamp ascending, missing last; then input order. */
+function compareQueryCandidates(a: QueryCandidate, b: QueryCandidate): number {
+  for (const k of ['primary', 'secondary'] as const) {
+    const x = a[k];
+    const y = b[k];
+    if (x !== y) {
+      if (x === undefined) return 1;
+      if (y === undefined) return -1;
+      return x - y;
+    }
+  }
+  return a.seq - b.seq;
+}
+
+function compareNewTerms(a: NewTermsCandidate<StoredEvent>, b: NewTermsCandidate<StoredEvent>): number {
+  return compareTerms(a.values, b.values);
+}
+
+/** Writes alerts: the documents, the time of each id written (dedup bookkeeping), truncated runs. */
+class AlertWriter {
+  readonly alerts: AlertDocument[] = [];
+  readonly warnings: RunMessage[] = [];
+  readonly truncatedRuns = new Set<number>();
+  private readonly execUuids = new Map<number, string>();
+  private readonly identities = new WeakMap<StoredEvent, EventIdentity>();
+
+  constructor(
+    private readonly cfg: ScanConfig,
+    private readonly ctx: AlertContext,
+    /** Ids already written, with their source's time; created ids are added. */
+    readonly emittedTimes: Map<string, number>,
+  ) {}
+
+  identityOf(e: StoredEvent): EventIdentity {
+    let id = this.identities.get(e);
+    if (!id) {
+      id = eventIdentity(e);
+      this.identities.set(e, id);
+    }
+    return id;
+  }
+
+  create(tuple: Tuple, id: string, candidate: { event: StoredEvent; time: number }, newTerms?: string[]): void {
+    this.emittedTimes.set(id, candidate.time);
+    this.alerts.push(
+      buildAlertDocument(this.ctx, {
+        source: candidate.event.source,
+        identity: this.identityOf(candidate.event),
+        alertUuid: id,
+        runTime: tuple.runTime,
+        executionUuid: this.execUuidOf(tuple),
+        ...(newTerms !== undefined && { newTerms }),
+      }),
+    );
+  }
+
+  truncated(t: Tuple): void {
+    if (this.truncatedRuns.has(t.run)) return;
+    this.truncatedRuns.add(t.run);
+    this.warnings.push({ run: formatTime(t.runTime), message: MAX_SIGNALS_WARNING });
+  }
+
+  private execUuidOf(t: Tuple): string {
+    let u = this.execUuids.get(t.run);
+    if (!u) {
+      const { space, ruleUuid } = this.cfg;
+      u = executionUuid(createHash('sha1').update(`${space}:${ruleUuid}:${formatTime(t.runTime)}`).digest('hex'));
+      this.execUuids.set(t.run, u);
+    }
+    return u;
+  }
+}
+
+function inKeyOrder<G>(groups: Map<number, G>): G[] {
+  return [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k)!);
+}
+
+/** new_terms: returns the combinations max_signals cut off and no later tuple alerted. */
+function decideNewTerms(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule, w: AlertWriter, emitted: Set<string>, observer?: ScanObserver): { tuples: number; lost: LostDetection[] } {
+  const history = cfg.history!;
+  const groups = newTermsCandidates(intake.tracker, schedule, (to) => evalDateMath(history, to));
+  const idOf = (c: NewTermsCandidate<StoredEvent>): string => {
+    const i = w.identityOf(c.event);
+    return newTermsAlertId(i.index, i.id, cfg.space, cfg.ruleUuid, c.values);
+  };
+  const lost = new Map<string, { values: string[]; time: number; runs: string[] }>();
+  for (const g of inKeyOrder(groups)) {
+    const out: TupleOutcome<NewTermsCandidate<StoredEvent>> = selectForTuple(g.tuple, g.candidates, compareNewTerms, idOf, emitted, cfg.rule.max_signals);
+    if (observer) observeTuple(observer, out, g.candidates, idOf);
+    for (const s of out.created) {
+      w.create(g.tuple, s.id, s.candidate, s.candidate.values);
+      lost.delete(s.id);
+    }
+    if (out.dropped.length === 0) continue;
+    w.truncated(g.tuple);
+    const run = formatTime(g.tuple.runTime);
+    for (const d of out.dropped) {
+      const entry = lost.get(d.id) ?? { values: d.candidate.values, time: d.candidate.time, runs: [] };
+      if (!entry.runs.includes(run)) entry.runs.push(run);
+      lost.set(d.id, entry);
+    }
+  }
+  const lostDetections = [...lost.values()]
+    .sort((a, b) => compareTerms(a.values, b.values) || a.time - b.time)
+    .map((l) => ({ newTerms: l.values, firstSeen: formatTime(l.time), truncatedIn: l.runs }));
+  return { tuples: groups.size, lost: lostDetections };
+}
+
+function decideQuery(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule, w: AlertWriter, emitted: Set<string>, observer?: ScanObserver): number {
+  const groups = new Map<number, TupleCandidates<QueryCandidate>>();
+  for (const q of intake.queryEvents) {
+    schedule.forEachTupleIntersecting(q.time, q.time, (tuple) => {
+      const key = tupleKey(tuple);
+      let g = groups.get(key);
+      if (!g) {
+        g = { tuple, candidates: [] };
+        groups.set(key, g);
+      }
+      g.candidates.push(q);
+    });
+  }
+  const idOf = (c: QueryCandidate): string => {
+    const i = w.identityOf(c.event);
+    return queryAlertId(i.index, i.id, cfg.space, cfg.ruleUuid);
+  };
+  for (const g of inKeyOrder(groups)) {
+    const out = selectForTuple(g.tuple, g.candidates, compareQueryCandidates, idOf, emitted, cfg.rule.max_signals);
+    if (observer) observeTuple(observer, out, g.candidates, idOf);
+    for (const s of out.created) w.create(g.tuple, s.id, s.candidate);
+    if (out.dropped.length > 0) w.truncated(g.tuple);
+  }
+  return groups.size;
+}
+
+/**
+ * Decides every tuple of `schedule` in execution order. `emittedTimes` holds the ids written by
+ * earlier invocations (from the state) and receives the ids created here.
+ */
+export function decideTuples(
+  cfg: ScanConfig,
+  intake: ScanIntake,
+  schedule: Schedule,
+  ctx: AlertContext,
+  emittedTimes: Map<string, number>,
+  observer?: ScanObserver,
+): TupleDecisions {
+  // Duplicates are judged against what was written before this invocation and by earlier tuples:
+  // selectForTuple adds each created id to this set.
+  const emitted = new Set(emittedTimes.keys());
+  const w = new AlertWriter(cfg, ctx, emittedTimes);
+  let tuples: number;
+  let lostDetections: LostDetection[] = [];
+  if (cfg.mode === 'new_terms') {
+    const r = decideNewTerms(cfg, intake, schedule, w, emitted, observer);
+    tuples = r.tuples;
+    lostDetections = r.lost;
+  } else {
+    tuples = decideQuery(cfg, intake, schedule, w, emitted, observer);
+  }
+  return { alerts: w.alerts, warnings: w.warnings, truncatedRuns: w.truncatedRuns.size, tuplesWithCandidates: tuples, lostDetections };
+}
