@@ -28,3 +28,17 @@ await build({
   // CommonJS dependencies (commander, object-hash) call require() for Node built-ins.
   banner: { js: "import { createRequire as __bundleCreateRequire } from 'node:module'; const require = __bundleCreateRequire(import.meta.url);" },
 });
+
+// The HTML report's page script (src/output/report/viewer/): one minified browser script that the
+// report inlines (src/output/report/assets.ts reads it from dist/report/viewer.js).
+await build({
+  entryPoints: ['src/output/report/viewer/main.ts'],
+  outfile: 'dist/report/viewer.js',
+  bundle: true,
+  minify: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'chrome100',
+  legalComments: 'none',
+  logLevel: 'warning',
+});

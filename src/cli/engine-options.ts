@@ -89,3 +89,17 @@ export function createEngine<T>(make: () => T): T {
     throw e;
   }
 }
+
+/**
+ * The engine's options for a command that drives the engine itself (`report`, which watches it with
+ * the fate tracer; `explain`): scan's options with the mode and rule uuid defaulted as
+ * createFileScan does and the state file loaded.
+ */
+export async function engineOptionsFrom(opts: EngineCliOptions, active: { rule: Rule }): Promise<EngineOptions> {
+  const out = await engineOptions(opts, active.rule);
+  const ruleUuid = out.ruleUuid ?? active.rule.id;
+  return ruleUuid === undefined ? out : { ...out, ruleUuid };
+}
+
+/** Runs `create` (which validates the engine options), turning configuration errors into usage errors. */
+export const withConfigErrors = createEngine;

@@ -94,6 +94,18 @@ export function buildProgram(): Command {
       process.exitCode = await runScan(inputs, opts);
     });
 
+  scanOptions(
+    program
+      .command('report')
+      .description('write the scan as one self-contained HTML page: timeline per host, near misses, pairs, alerts with why they matched')
+      .argument('[inputs...]', 'NDJSON files or directories (.gz detected by content); - for stdin'),
+  )
+    .addHelpText('after', '\nExample:\n  kmod-enum-detect report logs/ -o report.html   # open report.html in a browser (works offline)')
+    .action(async (inputs: string[], opts: Record<string, unknown>) => {
+      const { runReport } = await import('./report.js');
+      process.exitCode = await runReport(inputs, opts);
+    });
+
   const kql = program.command('kql').description('KQL tools: parse a query, or filter events by one');
   kql
     .command('parse')

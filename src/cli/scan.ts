@@ -15,6 +15,8 @@ import type { KueryNode } from '../kql/ast.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import { createChalk } from '../output/color.js';
 import { createFormatter } from '../output/formatter.js';
+import type { HostTimelineCollector } from '../output/histogram.js';
+import { timelineCollector } from '../output/histogram-events.js';
 import { nestAlert } from '../output/nest.js';
 import { createProgress } from '../output/progress.js';
 import { guardStream, openSink, type OutputSink } from '../output/sink.js';
@@ -45,8 +47,13 @@ function prefilterOff(opts: ScanOptions): string {
   return 'none: the query has no required literal';
 }
 
+/** On a terminal the pretty table ends with a per-host histogram of matches and alerts over time. */
+function wantsHistogram(opts: ScanOptions, format: OutputFormat): boolean {
+  return format === 'pretty' && process.stdout.isTTY === true && opts.output === undefined && !opts.count;
+}
+
 /** The library options the command line asks for (the state file loaded, --runs read). */
-async function libraryOptions(opts: ScanOptions, active: ActiveRule, format: OutputFormat): Promise<ScanFilesOptions> {
+export async function libraryOptions(opts: ScanOptions, active: ActiveRule, format: OutputFormat): Promise<ScanFilesOptions> {
   // json lists every problem (up to a bound); human output shows ten of each kind.
   const maxProblems = format === 'json' ? JSON_MAX_PROBLEMS : undefined;
   return {
@@ -62,7 +69,7 @@ async function libraryOptions(opts: ScanOptions, active: ActiveRule, format: Out
   };
 }
 
-async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, format: OutputFormat): Promise<void> {
+async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, format: OutputFormat, histogram?: HostTimelineCollector): Promise<void> {
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
   const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
@@ -98,14 +105,16 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
     ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
     ...(opts.columns !== undefined && { columns: opts.columns }),
     time: { timeZone: opts.tz, wide: opts.wide },
+    histogram: histogram !== undefined,
   });
+  for (const alert of histogram ? result.alerts : []) histogram!.addEvent(sourceOfAlert(alert), 'alert');
   await formatter.begin?.();
   for (const alert of result.alerts) {
     if (sink.closed) break;
     const doc = opts.explain ? withExplanation(active.ast, alert) : alert;
     await formatter.alert(opts.nested ? nestAlert(doc) : doc);
   }
-  await formatter.end({ summary, ...diagnostics });
+  await formatter.end({ summary, ...diagnostics, ...(histogram && { timeline: histogram.timeline() }) });
 }
 
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
@@ -128,18 +137,23 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   };
   process.once('SIGINT', onSigint);
   const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env: process.env });
+  const histogram = wantsHistogram(opts, format) ? timelineCollector(active.rule) : undefined;
 
   try {
     let result: ScanFilesResult;
     try {
-      result = await scan.run({ onProgress: (p) => progress.update(p), shouldStop: () => sink.closed });
+      result = await scan.run({
+        onProgress: (p) => progress.update(p),
+        shouldStop: () => sink.closed,
+        ...(histogram && { onMatches: (evs) => evs.forEach((ev) => histogram.addEvent(ev.source, 'match')) }),
+      });
     } catch (e) {
       if (e instanceof InputError) throw new UserFacingError(e.message);
       throw e;
     } finally {
       progress.done();
     }
-    await writeResult(opts, active, result, sink, format);
+    await writeResult(opts, active, result, sink, format, histogram);
     await sink.close();
     if (opts.state !== undefined) saveState(opts.state, result.state);
     return result.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;

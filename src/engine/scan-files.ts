@@ -8,6 +8,7 @@
  *   for (const alert of result.alerts) console.log(alert['kibana.alert.uuid']);
  */
 import { Accounting } from '../io/accounting.js';
+import type { SourceEvent } from '../io/types.js';
 import { readInputs, type ReadProgress } from '../io/read-events.js';
 import type { KueryNode } from '../kql/ast.js';
 import { parseKql } from '../kql/parse.js';
@@ -48,6 +49,8 @@ export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
   until?: number;
   /** Bad lines kept as problems (all are counted); default 10. */
   maxProblems?: number;
+  /** After each read, the events the query matched in it, in input order (before the engine sees them). */
+  onMatches?: (events: readonly SourceEvent[]) => void;
 }
 
 export interface ScanProgress extends ReadProgress {
@@ -73,7 +76,7 @@ export interface ScanFilesResult extends ScanResult {
 }
 
 /** What a caller may watch while a scan reads (given to `run`, or with the options). */
-export type ScanHooks = Pick<ScanFilesOptions, 'onProgress' | 'shouldStop'>;
+export type ScanHooks = Pick<ScanFilesOptions, 'onProgress' | 'shouldStop' | 'onMatches'>;
 
 /** A scan whose configuration is checked (schedule, state) and whose inputs are not read yet. */
 export interface FileScan {
@@ -92,7 +95,7 @@ export function defaultMode(rule: Rule): AlertMode {
  * bad line under `strict`).
  */
 export function createFileScan(inputs: readonly string[], options: ScanFilesOptions): FileScan {
-  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, since, until, maxProblems, ...engine } = options;
+  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, since, until, maxProblems, ...engine } = options;
   const mode = options.mode ?? defaultMode(rule);
   const ast = query ?? parseKql(rule.query);
   // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise the rule_id.
@@ -105,6 +108,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const run = async (hooks: ScanHooks = {}): Promise<ScanFilesResult> => {
     const progress = hooks.onProgress ?? onProgress;
     const stop = hooks.shouldStop ?? shouldStop;
+    const matchesSeen = hooks.onMatches ?? onMatches;
     const accounting = new Accounting({ strict, ...(maxProblems !== undefined && { maxProblems }) });
     const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index });
     let bytes: ReadProgress = { bytesDone: 0 };
@@ -122,10 +126,11 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
     for await (const batch of read.batches) {
       events += batch.events;
       matched += batch.matches.length;
-      for (const ev of batch.matches) {
-        if (inTime && !inTime(ev.source)) outsideSinceUntil++;
-        else scanner.add(ev);
-      }
+      // The events the engine is given: those within --since/--until.
+      const kept = inTime ? batch.matches.filter((ev) => inTime(ev.source)) : batch.matches;
+      outsideSinceUntil += batch.matches.length - kept.length;
+      matchesSeen?.(kept);
+      for (const ev of kept) scanner.add(ev);
       progress?.({ ...bytes, events, matches: matched, lines: accounting.total.read });
       if (stop?.()) break;
     }

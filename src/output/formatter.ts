@@ -27,6 +27,8 @@ export interface FormatterOptions {
   space?: string;
   /** How the summary is printed on stderr (not for json). */
   summary?: SummaryStyle;
+  /** pretty: end with the per-host histogram (when the report carries a timeline). */
+  histogram?: boolean;
 }
 
 export function createFormatter(format: OutputFormat, opts: FormatterOptions): Formatter {
@@ -44,6 +46,7 @@ export function createFormatter(format: OutputFormat, opts: FormatterOptions): F
         ...(opts.width !== undefined && { width: opts.width }),
         ...(opts.columns !== undefined && { columns: opts.columns }),
         ...(opts.time !== undefined && { time: opts.time }),
+        ...(opts.histogram !== undefined && { histogram: opts.histogram }),
       });
     case 'ndjson':
       return createNdjsonFormatter(common);

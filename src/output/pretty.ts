@@ -9,6 +9,7 @@ import { plainChalk } from './color.js';
 import { COLUMN_SPECS, DEFAULT_COLUMNS, needsYear, type CellContext, type ColumnSpec } from './columns.js';
 import { UTC_DISPLAY, type TimeDisplay } from './display-time.js';
 import type { OutputSink } from './sink.js';
+import { renderHostHistogram } from './histogram.js';
 import { renderFooter, type SummaryStyle } from './summary.js';
 import { displayWidth, elidePath, padEnd, sanitize, truncate } from './text.js';
 import type { AlertDocument, Formatter, TextWriter } from './types.js';
@@ -158,6 +159,8 @@ export interface PrettyFormatterOptions {
   summary?: SummaryStyle;
   columns?: readonly ColumnSpec[];
   time?: TimeDisplay;
+  /** End with the per-host histogram of the tail's timeline (on a terminal). */
+  histogram?: boolean;
 }
 
 export const DEFAULT_WIDTH = 120;
@@ -179,6 +182,10 @@ export function createPrettyFormatter(opts: PrettyFormatterOptions): Formatter {
           ...(opts.time && { time: opts.time }),
         }),
       );
+      if (opts.histogram && tail.timeline) {
+        const picture = renderHostHistogram(tail.timeline, { width, ...(opts.chalk && { chalk: opts.chalk }) });
+        if (picture !== '') await opts.sink.write(`\n${picture}`);
+      }
       opts.diagnostics.write(renderFooter(tail, opts.summary ?? 'full', opts.diagnosticsChalk ?? plainChalk));
     },
   };

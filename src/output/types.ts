@@ -4,6 +4,7 @@
  */
 
 import type { JsonObject } from '../ecs/fields.js';
+import type { HostTimeline } from './histogram.js';
 
 /** One Kibana alert document: the source ECS event plus flat dotted `kibana.alert.*` keys. */
 export type AlertDocument = Record<string, unknown>;
@@ -65,6 +66,8 @@ export interface ScanReport {
    * (bad lines beyond the kept ones): human output says "… and N more".
    */
   warningTotals?: Record<string, number>;
+  /** Matches and alerts per host over time, for the pretty format's closing histogram (histogram.ts). */
+  timeline?: HostTimeline;
 }
 
 /**

@@ -180,6 +180,10 @@ async function main(): Promise<void> {
   scanRow('scan --mode query --threads 2', '--mode query --threads 2', r);
   scanRow('scan --mode query --no-prefilter --threads 1', '--mode query --no-prefilter --threads 1', Math.min(r, 3));
   scanRow('scan --mode query --no-prefilter --threads 2', '--mode query --no-prefilter --threads 2', Math.min(r, 3));
+  // The HTML report over the same corpus: same reader, plus fates, near misses and the page.
+  const reportHtml = join(BENCH_DIR, 'report.html');
+  const reportResult = (_o: string, e: string) => /^report \S+ \(([^)]*)\): (.*)$/m.exec(e)?.slice(1).join(': ') ?? '?';
+  rows.push(measure('report -o report.html (new_terms)', `${cli} report ${corpus} -o ${reportHtml} --exit-zero`, r, reportResult));
   rows.push(measure('stage: node start-up (bundle)', `node ${stagesJs} noop`, r, () => '-'));
   rows.push(measure('stage: read 1 MiB', `node ${stagesJs} read ${corpus}`, r, () => '-'));
   rows.push(measure('stage: prefilter only', `node ${stagesJs} prefilter ${corpus}`, r, stageResult));
@@ -201,6 +205,16 @@ async function main(): Promise<void> {
     }
     m.scaledBy = factor;
     rows.push(m);
+  }
+
+  // The report opened in Debian's chromium: time to interactive and two interactions (report-tti.ts).
+  let ttiLine = 'report time to interactive: not measured (no /usr/bin/chromium)';
+  if (existsSync('/usr/bin/chromium') && existsSync(reportHtml)) {
+    const t = spawnSync('node_modules/.bin/tsx', ['test/bench/report-tti.ts', reportHtml, '--runs', String(r)], { encoding: 'utf8' });
+    if (t.status === 0) {
+      const o = JSON.parse(firstLine(t.stdout)) as { readyMs: number; readyMsAll: number[]; filterMs: number; zoomMs: number; bytes: number };
+      ttiLine = `report in chromium (file://): ${(o.bytes / 1e6).toFixed(2)} MB, interactive ${o.readyMs} ms after navigation (median of ${o.readyMsAll.join(', ')}), alert text filter ${o.filterMs} ms, timeline zoom ${o.zoomMs} ms`;
+    } else ttiLine = `report time to interactive: failed: ${t.stderr.trim().split('\n').pop()}`;
   }
 
   const evalCost = spawnSync('node', [stagesJs, 'eval-cost', corpus], { encoding: 'utf8' });
@@ -254,6 +268,7 @@ async function main(): Promise<void> {
     );
   }
   lines.push('');
+  lines.push(ttiLine, '');
   lines.push(`Evaluation cost of the rule query on pre-parsed events (in-process, median of 5 timed passes over up to 20,000 events): ${evalLine}`);
   if (rssRows.length > 0) {
     lines.push('', `| peak RSS | 1× (${mb.toFixed(0)} MB) MB | ${flags.rssScale}× MB | ${flags.rssScale}× s |`, '|---|---:|---:|---:|', ...rssRows);
