@@ -1,65 +1,43 @@
-/** kmod-enum-detect's library front door. */
+/**
+ * kmod-enum-detect as a library: Kibana's KQL (parse, compile, explain, print, Elasticsearch DSL),
+ * Elastic's prebuilt rule "Enumeration of Kernel Modules", and the detection engine that runs it over
+ * ECS events as Kibana's scheduler would, end to end (`scanFiles`) or event by event
+ * (`createScanner`). The README's "Library" section has an example for each name.
+ */
+
+// KQL: the language.
+export { parseKql } from './kql/parse.js';
+export { compileKql } from './kql/compile.js';
+export { explainKql } from './kql/explain.js';
+export { toKqlExpression } from './kql/print.js';
+export { toElasticsearchQuery } from './kql/dsl.js';
+export { KqlSyntaxError } from './kql/errors.js';
 export type { KueryNode, LiteralNode, WildcardNode, FunctionNode } from './kql/ast.js';
-export { WILDCARD_SENTINEL } from './kql/ast.js';
-export { getFieldValues, getKeywordTerms, toKeywordTerm } from './ecs/fields.js';
-export type { Rule } from './rule/schema.js';
-export { ruleSchema } from './rule/schema.js';
+export type { EventPredicate, CompileKqlOptions } from './kql/compile.js';
+export type { Explanation } from './kql/explain.js';
+export type { DslOptions, DslQuery, FieldTypes } from './kql/dsl.js';
+
+// Rules.
 export { BUILTIN_RULE } from './rule/builtin.js';
-export type { SourceEvent } from './io/types.js';
-export type { ScanReport, ScanTail, SummaryRow, SummarySection, OutputFormat, Formatter, TextWriter } from './output/types.js';
-export { OUTPUT_FORMATS } from './output/types.js';
-export { createFormatter, writeReport, type FormatterOptions } from './output/formatter.js';
-export { openSink, stdoutSink, fileSink, guardStream, type OutputSink } from './output/sink.js';
-export { colorLevel, createChalk, plainChalk, type ColorContext } from './output/color.js';
-export { createProgress, progressEnabled, isCI, formatProgressLine, type Progress, type ProgressSnapshot, type ProgressOptions } from './output/progress.js';
-export { renderSummary, renderSummaryLine, renderDiagnostics, renderFooter, summaryToObject, sectionKey, type SummaryStyle } from './output/summary.js';
-export { renderAlertTable, fitWidths } from './output/pretty.js';
-export { ndjsonLine } from './output/ndjson.js';
-export { bulkPair, alertsIndex } from './output/bulk.js';
-export { parseEventTime, parseIsoTime, formatTime, eventTimeOf, timestampFieldsOf } from './ecs/time.js';
-export { createScanner, ScanConfigError, DEFAULT_SPACE } from './engine/scan.js';
+export { loadRuleFile, RuleFileError } from './rule/load.js';
+export type { RuleLoadOptions } from './rule/load.js';
+export type { Rule } from './rule/schema.js';
+
+// Scans: inputs end to end, or events you already hold.
+export { scanFiles } from './engine/scan-files.js';
+export type { ScanFilesOptions, ScanFilesResult, ScanProgress } from './engine/scan-files.js';
+export { createScanner, ScanConfigError } from './engine/scan.js';
 export type { Scanner, ScanOptions, ScanResult, ScanSummary, LostDetection } from './engine/scan.js';
 export type { AlertDocument } from './engine/alert.js';
 export type { RunMessage } from './engine/schedule.js';
-export { loadState, saveState, parseState, StateFileError } from './engine/state.js';
+export { loadState, saveState, StateFileError } from './engine/state.js';
 export type { ScanState, LoadedState } from './engine/state.js';
-export { newTermsAlertId, queryAlertId, eventIdentity, DERIVED_INDEX } from './engine/alert-id.js';
-export { MAX_SIGNALS_WARNING } from './engine/select.js';
-export { parseKql, parseKqlWithWarnings } from './kql/parse.js';
-export type { KqlWarning, KqlWarningCode } from './kql/parse.js';
-export { KqlSyntaxError } from './kql/errors.js';
-export { compileKql } from './kql/compile.js';
-export type { CompileKqlOptions, EventPredicate } from './kql/compile.js';
-export { toKqlExpression, KqlPrintError } from './kql/print.js';
+
+// Reading events: every input shape, every line accounted for.
+export { readEvents } from './io/read-events.js';
+export type { ReadEventsOptions, ReadProgress } from './io/read-events.js';
+export { Accounting } from './io/accounting.js';
+export type { Counts, Problem, MalformedKind } from './io/accounting.js';
 export { InputError } from './io/errors.js';
 export type { InputErrorReason } from './io/errors.js';
-export { resolveInputs, openSource } from './io/sources.js';
-export type { InputSource, OpenedSource } from './io/sources.js';
-export { LineSplitter, splitLines, DEFAULT_MAX_LINE_BYTES } from './io/lines.js';
-export type { LineBatch, LongLine, SplitItem } from './io/lines.js';
-export { recognizeShape } from './io/shapes.js';
-export type { UnwrappedEvent, ShapeResult } from './io/shapes.js';
-export { decodeBatch, decodeRecord } from './io/decode.js';
-export type { DecodeOptions } from './io/decode.js';
-export { structurallyPlausible } from './io/structural.js';
-export { Accounting, formatProblem, MALFORMED_KINDS } from './io/accounting.js';
-export type { AccountingSnapshot, Counts, MalformedKind, Problem, ShapeName } from './io/accounting.js';
-export { readEvents, readInputs } from './io/read-events.js';
-export type { ReadEventsOptions, ReadProgress } from './io/read-events.js';
-export { compileIndexFilter, dataStreamOf } from './rule/index-patterns.js';
-export type { IndexFilter } from './rule/index-patterns.js';
-export { toElasticsearchQuery, buildEsQuery, toQueryStringPattern, ECS_FIELD_TYPES } from './kql/dsl.js';
-export type { DslOptions, DslQuery, FieldTypes, BoolQueryBody } from './kql/dsl.js';
-export { newTermsAggregationRequests, timestampFields, timeRangeFilter } from './rule/new-terms-requests.js';
-export type { NewTermsRequests, NewTermsRequestOptions, NewTermsBatchRequests, CompositeKey } from './rule/new-terms-requests.js';
-export { parseDateMath, DateMathError } from './rule/datemath.js';
-export { loadRuleFile, parseRuleText, RuleFileError, SUPPORTED_RULE_TYPES, SUPPORTED_LANGUAGES } from './rule/load.js';
-export type { RuleLoadOptions } from './rule/load.js';
-export { explainKql, summarizeExplanation, ClauseCounter } from './kql/explain.js';
-export type { Explanation, ExplanationSummary, ClauseCounts, ClauseCountRow, LeafEvidence, FieldEvidence } from './kql/explain.js';
-export { toKqlText } from './kql/clause-text.js';
-export { renderExplanationTree, renderExplanationSummary, explanationToJson, renderClauseCounts } from './output/explain.js';
-export type { Prefilter, NeedleAtom, Requirement } from './kql/prefilter.js';
-export { derivePrefilter, choosePrefilter } from './kql/prefilter.js';
-export type { ByteLines } from './kql/prefilter-scan.js';
-export { prefilterBatch, calibratePrefilter, splitLines as splitBufferLines } from './kql/prefilter-scan.js';
+export type { SourceEvent } from './io/types.js';

@@ -10,9 +10,7 @@ import { isTimeZone } from '../output/display-time.js';
 import { UserFacingError } from './exit.js';
 
 export const FORMATS = ['pretty', 'ndjson', 'json', 'bulk'] as const;
-export type Format = (typeof FORMATS)[number];
 export const MODES = ['new_terms', 'query'] as const;
-export type Mode = (typeof MODES)[number];
 
 /** An instant in any ISO-8601 precision and offset, as event times are read (src/ecs/time.ts). */
 const isoInstant = z.string().transform((s, ctx) => {

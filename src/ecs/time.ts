@@ -1,53 +1,20 @@
 /**
  * Event times as Elasticsearch stores them for a `date` field mapped with the default format
- * `strict_date_optional_time||epoch_millis`: millisecond resolution, extra fractional digits dropped
- * (truncated, never rounded: Defend's `…07.4417920Z` is stored as `.441`), any UTC offset, and epoch
- * milliseconds as a number or a numeric string.
+ * `strict_date_optional_time||epoch_millis` (read by src/ecs/es-date.ts, the one date parser):
+ * millisecond resolution, extra fractional digits dropped (Instant.toEpochMilli floors: Defend's
+ * `…07.4417920Z` is stored as `.441`), any UTC offset, and epoch milliseconds as a number or a string.
  */
+import { parseEsDateMillis, parseStrictDateOptionalTimeMillis } from './es-date.js';
 import { fieldVisitor } from './fields.js';
 
-// yyyy[-MM[-dd[Thh[:mm[:ss[.f…]]]]]][Z|±hh[:mm|mm]] — the shape `strict_date_optional_time` accepts
-// (four-digit year, so a 13-digit string falls through to epoch_millis as in Elasticsearch).
-const ISO_RE =
-  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[Tt](\d{2})(?::(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?)?)?)?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
-const EPOCH_RE = /^-?\d+(?:\.\d+)?$/;
-
-function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
-}
-
-/** Parses an ISO-8601 date(-time) string to epoch milliseconds (UTC when no offset), or undefined. */
+/** Parses a `strict_date_optional_time` string to epoch milliseconds (UTC when no offset), or undefined. */
 export function parseIsoTime(text: string): number | undefined {
-  const m = ISO_RE.exec(text);
-  if (!m) return undefined;
-  // A zone needs a time part (a bare date is midnight UTC).
-  const year = Number(m[1]);
-  const month = m[2] === undefined ? 1 : Number(m[2]);
-  const day = m[3] === undefined ? 1 : Number(m[3]);
-  const hour = m[4] === undefined ? 0 : Number(m[4]);
-  const minute = m[5] === undefined ? 0 : Number(m[5]);
-  const second = m[6] === undefined ? 0 : Number(m[6]);
-  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
-  if ((m[8] !== undefined || m[9] !== undefined) && m[4] === undefined) return undefined;
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
-  if (hour > 23 || minute > 59 || second > 59) return undefined;
-  let offsetMin = 0;
-  if (m[9] !== undefined) {
-    const oh = Number(m[10]);
-    const om = m[11] === undefined ? 0 : Number(m[11]);
-    if (oh > 23 || om > 59) return undefined;
-    offsetMin = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
-  }
-  const d = new Date(0);
-  d.setUTCFullYear(year, month - 1, day);
-  d.setUTCHours(hour, minute, second, millis);
-  const ms = d.getTime() - offsetMin * 60_000;
-  return Number.isFinite(ms) ? ms : undefined;
+  return parseStrictDateOptionalTimeMillis(text);
 }
 
 /**
- * One date value as Elasticsearch would index it: strings by ISO-8601 first, then as epoch millis;
- * finite numbers as epoch millis (fractions truncated). Anything else: undefined.
+ * One date value as Elasticsearch would index it: strings as `strict_date_optional_time` first, then
+ * as `epoch_millis`; finite numbers as epoch millis (fractions truncated). Anything else: undefined.
  */
 export function parseEventTime(value: unknown): number | undefined {
   if (typeof value === 'number') {
@@ -56,12 +23,7 @@ export function parseEventTime(value: unknown): number | undefined {
     return Math.abs(ms) <= 8.64e15 ? ms : undefined;
   }
   if (typeof value !== 'string') return undefined;
-  const text = value.trim();
-  if (text === '') return undefined;
-  const iso = parseIsoTime(text);
-  if (iso !== undefined) return iso;
-  if (EPOCH_RE.test(text)) return parseEventTime(Number(text));
-  return undefined;
+  return parseEsDateMillis(value);
 }
 
 /** UTC ISO-8601 with milliseconds, the form every time in the output takes. */

@@ -61,8 +61,15 @@ export function newTermsAlertId(
   return objectHash([index, id, String(version), `${spaceId}:${ruleUuid}`, [...newTerms]]);
 }
 
+/**
+ * Kibana's `generateId` (detection_engine/rule_types/utils/utils.ts): SHA-256 hex of the four strings
+ * concatenated, no separator.
+ */
+export function generateAlertId(docIndex: string, docId: string, version: string, ruleId: string): string {
+  return createHash('sha256').update(docIndex.concat(docId, version, ruleId)).digest('hex');
+}
+
+/** A query rule's alert id, as `wrap_hits.ts` calls generateId: version as String(_version), rule as `<space>:<rule uuid>`. */
 export function queryAlertId(index: string, id: string, spaceId: string, ruleUuid: string, version?: number): string {
-  return createHash('sha256')
-    .update(index.concat(id, String(version), `${spaceId}:${ruleUuid}`))
-    .digest('hex');
+  return generateAlertId(index, id, String(version), `${spaceId}:${ruleUuid}`);
 }

@@ -1,6 +1,6 @@
 /**
- * Alert documents in the shape Kibana's detection engine writes to `.alerts-security.alerts-<space>`
- * (KIBANA_SEMANTICS §A.9): the source event, `event.kind: "signal"`, and flat dotted `kibana.*` keys.
+ * Alert documents in the shape Kibana's detection engine writes to `.alerts-security.alerts-<space>`:
+ * the source event, `event.kind: "signal"`, and flat dotted `kibana.*` keys.
  *
  * Paraphrased from elastic/kibana security_solution `rule_types/factories/utils/build_alert.ts`
  * (buildAlertFields), `transform_hit_to_alert.ts`, `utils/reason_formatters.ts` and
@@ -13,6 +13,7 @@ import { fieldTimeOf, formatTime } from '../ecs/time.js';
 import type { Rule } from '../rule/schema.js';
 import type { EventIdentity } from './alert-id.js';
 
+/** An alert as Kibana writes it to `.alerts-security.alerts-<space>`: the source event plus flat `kibana.*` keys. */
 export type AlertDocument = Record<string, unknown> & {
   '@timestamp': string;
   'kibana.alert.uuid': string;

@@ -111,6 +111,16 @@ export function evalDateMath(dm: DateMath, now: number): number {
 }
 
 /**
+ * Parses and evaluates `text` (e.g. `now-14d`, `now/d`, `2024-01-01T00:00:00Z||-1d`) at `now`, in UTC,
+ * for callers that hold a Date (the new_terms history window); throws DateMathError naming the text.
+ */
+export function evaluateDateMath(text: string, now: Date): Date {
+  const dm = parseDateMath(text);
+  if (!dm) throw new DateMathError(`cannot parse date math ${JSON.stringify(text)}`);
+  return new Date(evalDateMath(dm, now.getTime()));
+}
+
+/**
  * The constant offset from `now` when the expression is `now` followed only by +/- of fixed-length
  * units (s m h d w); undefined for absolute anchors, rounding, months or years.
  */

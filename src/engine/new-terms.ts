@@ -1,6 +1,6 @@
 /**
  * The new_terms tracker: per combination of the rule's new-terms field values, when it occurred, and
- * which tuples of a schedule find it new (KIBANA_SEMANTICS §A.3.3–§A.5).
+ * which tuples of a schedule find it new (Kibana: security_solution `rule_types/new_terms/`).
  *
  * A combination is new in a tuple [from, to] with history start H iff its earliest occurrence in
  * [H, to] is strictly after `from`; that earliest occurrence is the alert's source event (ties on

@@ -11,6 +11,7 @@ import type { ScanIntake, TimeIssue } from './scan-intake.js';
 import type { LostDetection, TupleDecisions } from './scan-tuples.js';
 import { explicitSchedule, regularSchedule, type Schedule } from './schedule.js';
 
+/** What a scan did: events taken, runs simulated, tuples decided, alerts written and lost, time range. */
 export interface ScanSummary {
   mode: AlertMode;
   ruleUuid: string;

@@ -23,6 +23,7 @@ import { identityMismatch, StateFileError, type LoadedState, type StateIdentity 
 export const DEFAULT_SPACE = 'default';
 export const DEFAULT_KIBANA_VERSION = '8.16.0';
 
+/** The engine's options: the mode, the rule's identity in Kibana, schedule overrides, a state to continue. */
 export interface ScanOptions {
   mode: AlertMode;
   /** The rule's saved-object id (`kibana.alert.rule.uuid`); default: the rule's `rule_id`. */

@@ -20,6 +20,7 @@ import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
 import { createTimeFilter } from './time-filter.js';
 import { timestampFieldsOf } from '../ecs/time.js';
 
+/** A scan end to end: the rule, the engine's options (mode, schedule, state) and how to read. */
 export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
   rule: Rule;
   /** The rule's query already parsed (e.g. to have reported its warnings); default: parsed here. */
@@ -53,6 +54,7 @@ export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
   onMatches?: (events: readonly SourceEvent[]) => void;
 }
 
+/** Where a scan is: bytes read (of the total when known), events decoded, events matching. */
 export interface ScanProgress extends ReadProgress {
   events: number;
   matches: number;
@@ -60,6 +62,7 @@ export interface ScanProgress extends ReadProgress {
   lines: number;
 }
 
+/** The engine's result plus what the reading found: accounting, event counts, the calibrated prefilter. */
 export interface ScanFilesResult extends ScanResult {
   /** Every input line accounted for, per file and in total, with the first problems as text. */
   accounting: Accounting;

@@ -22,6 +22,7 @@ import { tupleKey, type RunMessage, type Schedule, type Tuple } from './schedule
 import { MAX_SIGNALS_WARNING, selectForTuple, type TupleOutcome } from './select.js';
 import type { StoredEvent } from './state.js';
 
+/** A new combination no alert was written for because max_signals cut off every run that found it. */
 export interface LostDetection {
   newTerms: string[];
   /** Time of the combination's first occurrence that would have been alerted. */

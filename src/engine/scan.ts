@@ -28,6 +28,7 @@ export type { LostDetection } from './scan-tuples.js';
 export type { ScanSummary } from './run-stats.js';
 export type { TimeIssue } from './scan-intake.js';
 
+/** What `finish` gives: the alerts, the summary, Kibana's warnings and gap errors, the state to save. */
 export interface ScanResult {
   alerts: AlertDocument[];
   summary: ScanSummary;
@@ -39,6 +40,7 @@ export interface ScanResult {
   state: ScanState;
 }
 
+/** The engine fed event by event: `add` the matching events in input order, then `finish` once. */
 export interface Scanner {
   add(event: SourceEvent): void;
   finish(): ScanResult;

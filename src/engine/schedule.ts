@@ -34,6 +34,7 @@ export interface ScheduleParams {
   to: string;
 }
 
+/** A message Kibana would log for one run (its start time, UTC ISO). */
 export interface RunMessage {
   /** The run's start time, UTC ISO. */
   run: string;

@@ -72,12 +72,14 @@ export function stateSchemas(): StateSchemas {
   return (stateSchemasInstance ??= buildStateSchemas());
 }
 
+/** What an invocation leaves for the next (`--state`): alert ids written, new_terms history, last run. */
 export type ScanState = z.infer<StateSchemas['scanStateSchema']>;
 export type StateIdentity = z.infer<StateSchemas['stateIdentitySchema']>;
 export type StoredEvent = z.infer<StateSchemas['storedEventSchema']>;
 
 export type StateFileErrorKind = 'unreadable' | 'not-json' | 'foreign' | 'version' | 'corrupt' | 'mismatch';
 
+/** A state file that cannot be used (unreadable, not ours, another version, corrupt, or for another rule), naming the file. */
 export class StateFileError extends Error {
   override readonly name = 'StateFileError';
   constructor(

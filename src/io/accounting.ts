@@ -16,6 +16,7 @@
  */
 import { InputError } from './errors.js';
 
+/** Why a line (or pretty-printed value) could not be used. */
 export type MalformedKind = 'invalid-json' | 'not-an-object' | 'invalid-utf8' | 'too-long' | 'truncated';
 
 export const MALFORMED_KINDS: readonly MalformedKind[] = [
@@ -31,6 +32,7 @@ export type LineOutcome = 'evaluated' | 'skippedByIndex' | 'blank' | 'malformed'
 /** Event shapes recognised (see shapes.ts), counted per event. */
 export type ShapeName = 'bare' | 'hit' | 'fields-hit' | 'search-response' | 'es-archiver';
 
+/** Line and event counts for one file or in total (see the identities at the top of this module). */
 export interface Counts {
   read: number;
   evaluated: number;
@@ -45,6 +47,7 @@ export interface Counts {
   eventsByShape: Partial<Record<ShapeName, number>>;
 }
 
+/** One bad line, as `file:line[:column]: what`. */
 export interface Problem {
   file: string;
   line: number;
@@ -105,6 +108,10 @@ export function formatProblem(p: Problem): string {
   return `${p.file}:${p.line}${p.column === undefined ? '' : `:${p.column}`}: ${p.what}`;
 }
 
+/**
+ * Where every input line went, per file and in total (see the identities above), with the first
+ * problems kept as `file:line: what`; `strict` turns the first problem into an `InputError`.
+ */
 export class Accounting {
   readonly total: Counts = emptyCounts();
   private readonly perFile = new Map<string, Counts>();

@@ -18,6 +18,7 @@ import type { SourceEvent } from './types.js';
  */
 export const DEFAULT_PARALLEL_MIN_BYTES = 512 << 20;
 
+/** How far the reading is, in raw bytes. */
 export interface ReadProgress {
   /** Raw bytes consumed (compressed bytes for gzip input). */
   bytesDone: number;
@@ -87,6 +88,7 @@ export function readInputs(inputs: readonly string[], job: ReadJob, acct: Accoun
   return { batches: all(), splitFiles: () => split };
 }
 
+/** How readEvents reads: strictness, the line size limit, index scope, a prefilter mask, progress. */
 export interface ReadEventsOptions {
   /** Stop at the first bad line with an `InputError` (file and line). */
   strict?: boolean;

@@ -1,5 +1,5 @@
 /**
- * Recognises how one parsed JSON value wraps ECS documents, without flags (PEERS.md §5.4):
+ * Recognises how one parsed JSON value wraps ECS documents, without flags:
  *
  * - es_archiver doc        `{"type":"doc","value":{"index","id","source"}}`
  * - search response        `{"hits":{"hits":[hit, …]}}` (one event per hit)

@@ -12,7 +12,7 @@ import { InputError } from './errors.js';
 
 export { InputError } from './errors.js';
 
-/** 1 MiB reads: PERF_NOTES measured half the raw read time of Node's 64 KiB default. */
+/** 1 MiB reads: measured at half the raw read time of Node's 64 KiB default. */
 export const READ_CHUNK_BYTES = 1 << 20;
 
 /** Names a directory walk picks up; explicitly named files are read whatever their name. */

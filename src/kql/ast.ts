@@ -8,12 +8,14 @@ export const WILDCARD_SENTINEL = '@kuery-wildcard@';
 
 export type LiteralValue = string | number | boolean | null;
 
+/** A field name or value as written: text (quoted or not), or null for a value-only clause's field. */
 export interface LiteralNode {
   type: 'literal';
   value: LiteralValue;
   isQuoted: boolean;
 }
 
+/** A value with `*` in it; wildcard positions hold WILDCARD_SENTINEL, as in Kibana's AST. */
 export interface WildcardNode {
   type: 'wildcard';
   /** The pattern text with every wildcard position written as WILDCARD_SENTINEL. */
@@ -73,6 +75,7 @@ export interface ExistsNode {
   arguments: [LiteralNode];
 }
 
+/** One KQL function node: is, and, or, not, range, nested or exists (Kibana's `function` nodes). */
 export type FunctionNode = IsNode | AndNode | OrNode | NotNode | RangeNode | NestedNode | ExistsNode;
 
 /** A whole query, or any sub-query. */

@@ -13,7 +13,8 @@
  *   values or of objects); null elements are skipped. A field matches if any of its values matches;
  *   a missing field makes `f:v` false and `not f:v` true.
  * - `f:*` (unquoted) is Elasticsearch's `exists`: true when f has some indexed term (""/0/false
- *   count) or is an object holding one; false for missing, null, [] and [null].
+ *   count) or is an object holding one; false for missing, null, [] and [null]. Only a lone `*` is
+ *   (Kibana's isLoneWildcard, src/kql/wildcard.ts): `f:**` is a pattern matching any term of f.
  * - Only an unquoted, unescaped `*` is a wildcard: anchored, case-sensitive, across newlines,
  *   matched in linear time; `?` and quoted or escaped `*` are literal.
  * - `f:null` (unquoted null) matches nothing: Elasticsearch rejects a null term, so a live rule would
@@ -33,7 +34,8 @@
  */
 import type { KueryNode, RangeOperator, ValueNode } from './ast.js';
 import { compileRangeBound } from './range.js';
-import { compileWildcardMatcher, isLoneWildcard, wildcardAsText } from './wildcard.js';
+import { compileWildcardMatcher, isLoneWildcard } from './wildcard.js';
+import { existsTest, queryTerm, rangeBoundText } from './value-term.js';
 import {
   ECS_KEYWORD_IGNORE_ABOVE,
   compileFieldVisitor,
@@ -43,11 +45,13 @@ import {
   visitLeafValues,
 } from '../ecs/fields.js';
 
+/** How a query is compiled (see each option). */
 export interface CompileKqlOptions {
   /** Strings longer than this are not indexed (ECS keyword ignore_above); default 1024. */
   ignoreAbove?: number;
 }
 
+/** A compiled query: whether an ECS document (`_source`) matches. */
 export type EventPredicate = (event: unknown) => boolean;
 type ValueTest = (value: unknown) => boolean;
 
@@ -93,10 +97,8 @@ function compileNode(node: KueryNode, ignoreAbove: number): EventPredicate {
     }
     case 'is': {
       const [field, value] = node.arguments;
-      if (field.type === 'wildcard' && isLoneWildcard(field.value) && value.type === 'wildcard' && isLoneWildcard(value.value)) {
-        return always;
-      }
-      const test = value.type === 'wildcard' && isLoneWildcard(value.value) ? existsTest(ignoreAbove) : valueTest(value, ignoreAbove);
+      if (isLoneWildcard(field) && isLoneWildcard(value)) return always;
+      const test = isLoneWildcard(value) ? existsTest(ignoreAbove) : valueTest(value, ignoreAbove);
       return anyFieldValue(field, test);
     }
     case 'exists':
@@ -133,20 +135,13 @@ function valueTest(value: ValueNode, ignoreAbove: number): ValueTest {
       return term !== undefined && matches(term);
     };
   }
-  if (value.value === null) return () => false;
-  const wanted = String(value.value);
-  if (wanted.length > ignoreAbove) return () => false;
+  const wanted = queryTerm(value);
+  if (wanted === undefined || wanted.length > ignoreAbove) return () => false;
   return (v) => (typeof v === 'string' ? v === wanted : toKeywordTerm(v, ignoreAbove) === wanted);
 }
 
-function existsTest(ignoreAbove: number): ValueTest {
-  const hasTerm: ValueTest = (v) => toKeywordTerm(v, ignoreAbove) !== undefined;
-  return (v) => (isPlainObject(v) ? visitLeafValues(v, hasTerm) : hasTerm(v));
-}
-
 function rangeTest(op: RangeOperator, bound: ValueNode, ignoreAbove: number): ValueTest {
-  if (bound.value === null) return () => false;
-  const text = bound.type === 'wildcard' ? wildcardAsText(bound.value) : String(bound.value);
-  return compileRangeBound(op, text, ignoreAbove);
+  const text = rangeBoundText(bound);
+  return text === undefined ? () => false : compileRangeBound(op, text, ignoreAbove);
 }
 

@@ -1,6 +1,6 @@
 /**
- * KQL → Elasticsearch Query DSL, the way current Kibana translates a detection rule's query
- * (KIBANA_SEMANTICS §D.1–D.3). Mirrors kbn-es-query `kuery/functions/{is,and,or,not,range,exists,nested}.ts`
+ * KQL → Elasticsearch Query DSL, the way current Kibana translates a detection rule's query.
+ * Mirrors kbn-es-query `kuery/functions/{is,and,or,not,range,exists,nested}.ts`
  * and `es_query/{from_kuery,build_es_query}.ts` (elastic/kibana, src/platform/packages/shared/kbn-es-query);
  * the code here is written from their described behaviour, not copied.
  *
@@ -9,15 +9,17 @@
  * field whose type is exactly `keyword` gets a `term` / `wildcard` query.
  */
 import type { Json, JsonObject } from '../ecs/fields.js';
-import type { KueryNode, ValueNode, WildcardNode } from './ast.js';
-import { WILDCARD_SENTINEL } from './ast.js';
+import type { KueryNode, ValueNode } from './ast.js';
+import { compileWildcardMatcher, isLoneWildcard, toQueryStringPattern, wildcardAsText } from './wildcard.js';
+
+export { toQueryStringPattern };
 
 /** Field name → Elasticsearch type, standing in for the data view's field list. */
 export type FieldTypes = Readonly<Record<string, string>>;
 
 /**
- * ECS types of the fields the built-in rule and its new_terms/timestamp logic use (ECS reference;
- * KIBANA_SEMANTICS §D.1). A field not listed here is treated as absent from the data view.
+ * ECS types of the fields the built-in rule and its new_terms/timestamp logic use (elastic/ecs
+ * generated/ecs/ecs_flat.yml: keyword, except command lines, which ECS maps as `wildcard`). A field not listed here is treated as absent from the data view.
  */
 export const ECS_FIELD_TYPES: FieldTypes = Object.freeze({
   '@timestamp': 'date',
@@ -41,6 +43,7 @@ export const ECS_FIELD_TYPES: FieldTypes = Object.freeze({
   'user.name': 'keyword',
 });
 
+/** How KQL becomes DSL: field types standing in for the data view, and the date-range time zone. */
 export interface DslOptions {
   /** The data view's field types; defaults to ECS_FIELD_TYPES. Spread ECS_FIELD_TYPES to extend it. */
   fieldTypes?: Record<string, string>;
@@ -61,37 +64,6 @@ interface Context {
   nestedPath: string | undefined;
 }
 
-const QUERY_STRING_RESERVED = /[+\-=&|><!(){}[\]^"~*?:\\/]/g;
-
-/**
- * A wildcard pattern as Kibana sends it to `wildcard`/`query_string` (`toQueryStringQuery` in
- * kuery/node_types/wildcard.ts): literal segments get query_string's reserved characters
- * backslash-escaped, and only the parser's wildcard positions become `*`. So `?` is never a wildcard.
- */
-export function toQueryStringPattern(node: WildcardNode): string {
-  return node.value
-    .split(WILDCARD_SENTINEL)
-    .map((seg) => seg.replace(QUERY_STRING_RESERVED, (c) => `\\${c}`))
-    .join('*');
-}
-
-/** A wildcard node's text with its wildcard positions as plain `*` (no escaping). */
-function wildcardText(node: WildcardNode): string {
-  return node.value.split(WILDCARD_SENTINEL).join('*');
-}
-
-function isLoneWildcard(node: ValueNode): boolean {
-  return node.type === 'wildcard' && node.value.includes(WILDCARD_SENTINEL) && node.value.replace(WILDCARD_SENTINEL, '') === '';
-}
-
-function globMatches(node: WildcardNode, candidate: string): boolean {
-  const source = node.value
-    .split(WILDCARD_SENTINEL)
-    .map((seg) => seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[\\s\\S]*');
-  return new RegExp(`^${source}$`).test(candidate);
-}
-
 interface ResolvedField {
   name: string;
   /** undefined: not in the data view (Kibana then sends the name as-is with no type). */
@@ -107,16 +79,15 @@ function resolveFields(fieldArg: ValueNode, ctx: Context): ResolvedField[] {
   const raw = fieldArg.type === 'wildcard' ? fieldArg.value : String(fieldArg.value);
   const full = ctx.nestedPath ? `${ctx.nestedPath}.${raw}` : raw;
   if (fieldArg.type === 'wildcard') {
-    const pattern: WildcardNode = { type: 'wildcard', value: full };
-    const names = Object.keys(ctx.fieldTypes).filter((name) => globMatches(pattern, name));
+    const names = Object.keys(ctx.fieldTypes).filter(compileWildcardMatcher(full));
     if (names.length > 0) return names.map((name) => ({ name, type: ctx.fieldTypes[name] }));
-    return [{ name: wildcardText(pattern), type: undefined }];
+    return [{ name: wildcardAsText(full), type: undefined }];
   }
   return [{ name: full, type: Object.prototype.hasOwnProperty.call(ctx.fieldTypes, full) ? ctx.fieldTypes[full] : undefined }];
 }
 
 function literalValue(node: ValueNode): Json {
-  return node.type === 'wildcard' ? wildcardText(node) : node.value;
+  return node.type === 'wildcard' ? wildcardAsText(node.value) : node.value;
 }
 
 /** Epoch values are absolute and get no time zone (is.ts / range.ts). */
@@ -191,7 +162,7 @@ function nodeToDsl(node: KueryNode, ctx: Context): DslQuery {
     }
     case 'nested': {
       const pathArg = node.arguments[0];
-      const rel = pathArg.type === 'wildcard' ? wildcardText(pathArg) : String(pathArg.value);
+      const rel = pathArg.type === 'wildcard' ? wildcardAsText(pathArg.value) : String(pathArg.value);
       const path = ctx.nestedPath ? `${ctx.nestedPath}.${rel}` : rel;
       return {
         nested: { path, query: nodeToDsl(node.arguments[1], { ...ctx, nestedPath: path }), score_mode: 'none' },

@@ -29,11 +29,6 @@ const RULE_NAMES: Record<string, string> = {
   whitespace: 'whitespace',
 };
 
-/** Sorted and de-duplicated in code-unit order, as Kibana's message lists them. */
-export function formatExpectationList(expected: readonly string[]): string {
-  return [...new Set(expected.map((e) => RULE_NAMES[e] ?? e))].sort().join(', ');
-}
-
 export interface KqlSyntaxErrorInit {
   query: string;
   offset: number;
@@ -43,6 +38,10 @@ export interface KqlSyntaxErrorInit {
   shortMessage?: string;
 }
 
+/**
+ * A KQL syntax error as Kibana reports it (`Expected … but … found.`), with the 1-based line and column
+ * and `format()` for the query with a caret under the place.
+ */
 export class KqlSyntaxError extends Error {
   override readonly name = 'KqlSyntaxError';
   /** 0-based offset into `query` where parsing failed. */

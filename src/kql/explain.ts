@@ -1,16 +1,17 @@
 /**
  * Why an event matched a KQL query or not: the query's AST evaluated node by node, each node keeping
  * its verdict and, at the leaves, the field's indexed values that were looked at and those that
- * satisfied the clause. Field semantics are Elasticsearch's on keyword fields (KQL.md §2.3, "what the
- * product does"): values found through nested objects, dotted keys and arrays (src/ecs/fields.ts),
+ * satisfied the clause. Field semantics are Elasticsearch's on keyword fields, as the compiler
+ * documents them (src/kql/compile-tree.ts): values found through nested objects, dotted keys and arrays (src/ecs/fields.ts),
  * compared as the keyword terms ES would index (`toKeywordTerm`), exactly and case-sensitively; a
  * clause on a missing field is false, so `not` of it is true.
  */
 import { compileFieldVisitor, ECS_KEYWORD_IGNORE_ABOVE, isPlainObject, toKeywordTerm } from '../ecs/fields.js';
-import { WILDCARD_SENTINEL, type KueryNode, type LiteralNode, type ValueNode } from './ast.js';
+import type { KueryNode, ValueNode } from './ast.js';
 import { toKqlText, valueListField, valueText } from './clause-text.js';
 import { compileRangeBound } from './range.js';
-import { compileWildcardMatcher } from './wildcard.js';
+import { existsTest, queryTerm, rangeBoundText } from './value-term.js';
+import { compileWildcardMatcher, isLoneWildcard } from './wildcard.js';
 
 interface Base {
   /** The node as KQL text. */
@@ -60,26 +61,8 @@ export interface NestedExplanation extends Base {
   child: Explanation | null;
 }
 
+/** Why a query matched a document or not: a tree mirroring the query, each node with its verdict and evidence. */
 export type Explanation = LeafExplanation | MatchAllExplanation | BoolExplanation | NotExplanation | NestedExplanation;
-
-const isLoneWildcard = (v: ValueNode): boolean =>
-  v.type === 'wildcard' && v.value.includes(WILDCARD_SENTINEL) && v.value.replace(WILDCARD_SENTINEL, '') === '';
-
-/** Anchored glob where only the parser's wildcard positions are wildcards (`?` stays literal). */
-function globRegExp(pattern: string): RegExp {
-  const source = pattern
-    .split(WILDCARD_SENTINEL)
-    .map((seg) => seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('[\\s\\S]*');
-  return new RegExp(`^${source}$`);
-}
-
-/** The keyword term a literal query value stands for; null never matches (ES rejects a null term). */
-function literalTerm(node: LiteralNode): string | undefined {
-  const v = node.value;
-  if (v === null) return undefined;
-  return typeof v === 'string' ? v : String(v);
-}
 
 /** Every leaf path of a document with its values (dotted keys and nested objects give the same path). */
 function leafPaths(doc: unknown, prefix = '', out = new Set<string>()): Set<string> {
@@ -96,16 +79,11 @@ function leafPaths(doc: unknown, prefix = '', out = new Set<string>()): Set<stri
 /** Concrete field names a field argument stands for in this document. */
 function resolveFields(field: ValueNode, doc: unknown): string[] {
   if (field.type === 'literal') return field.value === null ? [...leafPaths(doc)] : [String(field.value)];
-  const re = globRegExp(field.value);
-  return [...leafPaths(doc)].filter((p) => re.test(p));
+  const matches = compileWildcardMatcher(field.value);
+  return [...leafPaths(doc)].filter(matches);
 }
 
-/** Whether an object holds some indexed keyword term at any depth (what `exists` sees of an object field). */
-function holdsTerm(v: unknown): boolean {
-  if (Array.isArray(v)) return v.some(holdsTerm);
-  if (isPlainObject(v)) return Object.values(v).some(holdsTerm);
-  return toKeywordTerm(v) !== undefined;
-}
+const holdsTerm = existsTest(ECS_KEYWORD_IGNORE_ABOVE);
 
 interface Collected {
   terms: string[];
@@ -183,7 +161,7 @@ export function explainKql(ast: KueryNode, event: unknown): Explanation {
         const matches = compileWildcardMatcher(valueArg.value);
         return leaf('is', node, fieldArg, valueText(valueArg), event, (t) => matches(t));
       }
-      const want = literalTerm(valueArg);
+      const want = queryTerm(valueArg);
       const expected = valueArg.value === null ? 'null' : String(valueArg.value);
       return leaf('is', node, fieldArg, expected, event, (t) => want !== undefined && t === want);
     }
@@ -192,9 +170,9 @@ export function explainKql(ast: KueryNode, event: unknown): Explanation {
     case 'range': {
       const [fieldArg, op, bound] = node.arguments;
       const expected = toKqlText(node).slice(valueText(fieldArg).length + 1);
-      if (bound.value === null) return leaf('range', node, fieldArg, expected, event, () => false);
+      const text = rangeBoundText(bound);
+      if (text === undefined) return leaf('range', node, fieldArg, expected, event, () => false);
       // The compiler's bound comparison (numeric, date or keyword order by the value's JSON type).
-      const text = bound.type === 'wildcard' ? bound.value.split(WILDCARD_SENTINEL).join('*') : String(bound.value);
       const holds = compileRangeBound(op, text, ECS_KEYWORD_IGNORE_ABOVE);
       return leaf('range', node, fieldArg, expected, event, (t, c) => (c.raw.get(t) ?? []).some(holds));
     }

@@ -240,7 +240,7 @@ function anyMemberAt(group: NeedleGroup, view: Buffer, keyPos: number, lineStart
 }
 
 /** Offsets of the lines in `buf` (split at "\n", a trailing "\r" excluded), as the reader gives them. */
-export function splitLines(buf: Uint8Array): ByteLines {
+export function byteLinesOf(buf: Uint8Array): ByteLines {
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   const starts: number[] = [];
   const ends: number[] = [];
@@ -263,7 +263,7 @@ function allAtoms(req: Requirement, out: NeedleAtom[] = []): NeedleAtom[] {
 }
 
 /**
- * A model of scan time on the sample, in ns, from PERF_NOTES' needle table (one Buffer.indexOf pass
+ * A model of scan time on the sample, in ns, from measured needle searches (one Buffer.indexOf pass
  * per key over 1 MiB chunks): a pass costs about 0.04 ns per byte, plus about 7 ns per occurrence of
  * the key's first byte (memchr stops there), plus about 170 ns per hit (restarting indexOf and
  * verifying). Keys of 8+ bytes take V8's slower Boyer-Moore-Horspool path, so keys stay ≤ 7 bytes.
@@ -424,7 +424,7 @@ function alternatives(req: Requirement, limit: number): NeedleAtom[][] | null {
 
 /**
  * Each hit costs a line lookup and a check, each candidate line a decode and a JSON.parse: about 300
- * times more (PERF_NOTES: ~16 µs per parsed 1.9 KB line).
+ * times more (measured: ~16 µs per parsed 1.9 KB line).
  */
 const HITS_PER_CANDIDATE_LINE = 300;
 

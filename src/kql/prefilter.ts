@@ -12,6 +12,7 @@
  * The data is plain JSON (no Buffers, no closures) so a Prefilter can be posted to worker threads.
  */
 import { WILDCARD_SENTINEL, type KueryNode, type ValueNode } from './ast.js';
+import { queryTerm } from './value-term.js';
 
 /** One text a matching line must contain, with the JSON string quotes that must surround it. */
 export interface NeedleAtom {
@@ -112,12 +113,13 @@ function isRequirement(field: ValueNode, value: ValueNode): Requirement | null {
   if (field.type === 'literal' && field.value === null) return null;
   const name = fieldName(field);
   if (value.type === 'wildcard') return wildcardRequirement(name, value.value);
-  const v = value.value;
-  if (typeof v === 'boolean') return atom(name, v ? 'true' : 'false', false, false);
+  // A null literal matches nothing: no line needs reading, but "no requirement" is the sound answer.
+  const term = queryTerm(value);
   // Numbers (and strings that read as numbers) may match a JSON number written in another spelling
   // (`5.0`, `50e-1`, `1e21` for "1e+21"), whose bytes need not contain the literal's text.
-  if (typeof v !== 'string' || readsAsNumber(v) || v === '') return null;
-  return atom(name, v, true, true);
+  if (term === undefined || term === '' || readsAsNumber(term)) return null;
+  // `atom` drops the quotes for `true`/`false`, which also match the JSON boolean.
+  return atom(name, term, true, true);
 }
 
 function wildcardRequirement(field: string | null, pattern: string): Requirement | null {

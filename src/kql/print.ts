@@ -112,6 +112,7 @@ function printChild(node: KueryNode, parent: 'and' | 'or' | 'not'): string {
   return needsGroup ? `(${text})` : text;
 }
 
+/** KQL text that parses back to `node`; throws `KqlPrintError` for trees no text can produce. */
 export function toKqlExpression(node: KueryNode): string {
   switch (node.function) {
     case 'and':

@@ -1,8 +1,7 @@
 import { getFieldValues } from '../ecs/fields.js';
 import { createLineFormatter, type StreamFormatterOptions } from './ndjson.js';
+import { DEFAULT_SPACE } from '../engine/scan-config.js';
 import type { AlertDocument, Formatter } from './types.js';
-
-export const DEFAULT_SPACE = 'default';
 
 // Kibana space ids: lowercase letters, digits, `_` and `-`; also what keeps the index name valid.
 const SPACE_ID = /^[a-z0-9_-]+$/;

@@ -9,4 +9,5 @@ import type { Rule } from './schema.js';
 
 export const BUILTIN_RULE_FILE = 'builtin/2d8043ed-5bda-4caf-801c-c1feb7410504_210.json';
 
+/** "Enumeration of Kernel Modules" v210, the rule every command runs unless given another. */
 export const BUILTIN_RULE: Rule = parseRuleText(JSON.stringify(packaged), BUILTIN_RULE_FILE);

@@ -30,6 +30,7 @@ export class RuleFileError extends Error {
   }
 }
 
+/** Which rule to take from a file holding several (a Kibana export). */
 export interface RuleLoadOptions {
   /** Picks one rule (by rule_id, or Kibana saved-object id) from an export holding several. */
   ruleId?: string;

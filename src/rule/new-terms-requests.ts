@@ -1,8 +1,8 @@
 /**
- * The search requests Kibana's new_terms executor sends for one rule window (KIBANA_SEMANTICS §A.3,
- * §B.5, §D.4), so the same detection can run on a cluster: phase 1 pages through the combinations
- * seen in [from, to]; phase 2 keeps those whose first appearance in [H, to] is after `from`; phase 3
- * fetches the earliest document for each. Paraphrases elastic/kibana
+ * The search requests Kibana's new_terms executor sends for one rule window, so the same detection
+ * can run on a cluster: phase 1 pages through the combinations seen in [from, to]; phase 2 keeps
+ * those whose first appearance in [H, to] is after `from`; phase 3 fetches the earliest document for
+ * each. Paraphrases elastic/kibana
  * `.../rule_types/new_terms/{build_new_terms_aggregation,multi_terms_composite,execute_new_terms_aggregation_approach}.ts`
  * and `.../rule_types/utils/{build_events_query,build_timestamp_runtime_mapping}.ts`.
  */
@@ -10,7 +10,7 @@ import type { Json, JsonObject } from '../ecs/fields.js';
 import type { KueryNode } from '../kql/ast.js';
 import { buildEsQuery, type DslOptions, type DslQuery } from '../kql/dsl.js';
 import { parseKql } from '../kql/parse.js';
-import { parseDateMath } from './datemath.js';
+import { evaluateDateMath } from '../engine/datemath.js';
 import type { Rule } from './schema.js';
 
 /** Kibana's page size for the phase-1 composite aggregation and single-field phase 2/3 terms. */
@@ -156,7 +156,7 @@ export function newTermsAggregationRequests(
   const to = window.to.toISOString();
   if (!rule.history_window_start) throw new Error(`new_terms rule '${rule.name}' has no history_window_start`);
   // H moves with the window: Kibana parses it with forceNow = tuple.to (§A.1).
-  const historyStart = parseDateMath(rule.history_window_start, window.to).toISOString();
+  const historyStart = evaluateDateMath(rule.history_window_start, window.to).toISOString();
   const fromMs = window.from.getTime();
   const ast = opts.queryAst ?? parseKql(rule.query);
   const ruleFilter = (extra?: DslQuery[]): DslQuery => buildEsQuery(ast, { ...opts, ...(extra ? { filters: extra } : {}) });

@@ -57,5 +57,5 @@ export const ruleSchema = z.object({
     .default([]),
 });
 
+/** A detection rule as the engine reads it (the fields of a prebuilt rule it uses, validated by ruleSchema). */
 export type Rule = z.infer<typeof ruleSchema>;
-export type Threat = z.infer<typeof threatSchema>;

@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { KueryNode } from '../../src/kql/ast.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
-import { calibratePrefilter, prefilterBatch, splitLines, type ByteLines } from '../../src/kql/prefilter-scan.js';
+import { calibratePrefilter, prefilterBatch, byteLinesOf, type ByteLines } from '../../src/kql/prefilter-scan.js';
 import { BUILTIN_RULE } from '../../src/rule/builtin.js';
 import { V210_AST } from '../kql/ast-builders.js';
 import { evaluate } from '../kql/reference-eval.js';
@@ -72,7 +72,7 @@ function forEachBatch(file: string, onBatch: (batch: ByteLines) => void): number
     total += n;
     const filled = carry + n;
     if (n === 0) {
-      if (filled > 0) onBatch(splitLines(buf.subarray(0, filled)));
+      if (filled > 0) onBatch(byteLinesOf(buf.subarray(0, filled)));
       break;
     }
     const lastNl = buf.lastIndexOf(10, filled - 1);
@@ -80,7 +80,7 @@ function forEachBatch(file: string, onBatch: (batch: ByteLines) => void): number
       carry = filled;
       continue;
     }
-    onBatch(splitLines(buf.subarray(0, lastNl + 1)));
+    onBatch(byteLinesOf(buf.subarray(0, lastNl + 1)));
     buf.copy(buf, 0, lastNl + 1, filled);
     carry = filled - lastNl - 1;
   }
@@ -95,7 +95,7 @@ function firstBatch(file: string): ByteLines {
   const n = readSync(fd, buf, 0, CHUNK, 0);
   closeSync(fd);
   const cut = n < CHUNK ? n : buf.lastIndexOf(10, n - 1) + 1;
-  return splitLines(buf.subarray(0, cut));
+  return byteLinesOf(buf.subarray(0, cut));
 }
 
 function median(xs: number[]): number {

@@ -11,7 +11,7 @@ import { DEMO, lineRef, once, readFixture, ROOT, runCli, SHAPES, STACK_FRAME, te
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-const V210_QUERY = (JSON.parse(readFixture('fixtures/rules/2d8043ed-5bda-4caf-801c-c1feb7410504_210.json').toString('utf8')) as { attributes: { query: string } })
+const V210_QUERY = (JSON.parse(readFixture('src/rule/builtin/2d8043ed-5bda-4caf-801c-c1feb7410504_210.json').toString('utf8')) as { attributes: { query: string } })
   .attributes.query;
 
 /** A file's lines as byte buffers, without their LF (a CR before it stays), like the CLI's output lines. */

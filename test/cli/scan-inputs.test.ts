@@ -1,8 +1,9 @@
 /**
- * `scan` end to end, the input side: where events come from (stdin, files, directories, gzip),
- * which shapes are read, and how bad input is reported, counted, or made fatal with --strict.
+ * `scan` end to end, the input side: where events come from (stdin, files, directories, gzip) and
+ * how bad input is reported, counted, or made fatal with --strict. That every input shape yields the
+ * same alerts is checked in-process (test/engine/scan-pipeline.test.ts).
  */
-import { copyFileSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO, field, lineRef, once, parseNdjson, readFixture, runCli, SHAPES, STACK_FRAME, tempDir, type Doc } from './run-cli.js';
 
@@ -95,35 +96,6 @@ describe('scan reads its inputs', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('fixtures/no-such-file.ndjson');
     expect(r.stderr).not.toMatch(STACK_FRAME);
-  });
-});
-
-describe('every input shape yields the same alerts', () => {
-  const shapes = readdirSync(SHAPES).filter((f) => f !== 'hits.ndjson').sort();
-  const runs = new Map<string, () => ReturnType<typeof runCli>>(shapes.map((s) => [s, once(() => runCli(['-v', '--format', 'ndjson', `${SHAPES}/${s}`]))]));
-  const runShape = (shape: string) => runs.get(shape)!();
-
-  it('covers each shape the fixtures README lists', () => {
-    expect(shapes).toEqual(
-      ['bad-lines.ndjson', 'bare.ndjson', 'crlf-bom.ndjson', 'dotted.ndjson', 'es-archiver.json', 'events.ndjson.gz', 'fields-api.ndjson', 'search-response.ndjson'].sort(),
-    );
-  });
-
-  it.each(shapes)('%s gives the new terms and source events of hits.ndjson', async (shape) => {
-    const r = await runShape(shape);
-    expect(r.code).toBe(1);
-    expect(identities(r.stdout)).toEqual(identities((await hits()).stdout));
-  });
-
-  it('keeps _index and _id of shapes that carry them as the alert ancestor and id input', async () => {
-    const withIds = ['search-response.ndjson', 'es-archiver.json', 'crlf-bom.ndjson', 'events.ndjson.gz'];
-    const base = parseNdjson((await hits()).stdout);
-    for (const shape of withIds) {
-      const r = await runShape(shape);
-      const alerts = parseNdjson(r.stdout);
-      expect(alerts.map((a) => a['kibana.alert.ancestors']), shape).toEqual(base.map((a) => a['kibana.alert.ancestors']));
-      expect(alerts.map((a) => a['kibana.alert.uuid']), shape).toEqual(base.map((a) => a['kibana.alert.uuid']));
-    }
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, DERIVED_INDEX, eventIdentity, newTermsAlertId, queryAlertId } from '../../src/engine/alert-id.js';
+import { canonicalJson, DERIVED_INDEX, eventIdentity, generateAlertId, newTermsAlertId, queryAlertId } from '../../src/engine/alert-id.js';
 import { createHash } from 'node:crypto';
 
 const IDX = 'myFakeSignalIndex';
@@ -26,10 +26,22 @@ describe('newTermsAlertId (Kibana wrap_new_terms_alerts test vectors)', () => {
   });
 });
 
-describe('queryAlertId', () => {
-  it('is SHA-256 of index, id, version and space:rule concatenated', () => {
-    const expected = createHash('sha256').update(`${IDX}${DOC}undefineddefault:${RULE}`).digest('hex');
-    expect(queryAlertId(IDX, DOC, 'default', RULE)).toBe(expected);
+describe('generateAlertId (Kibana rule_types/utils/utils.test.ts vector)', () => {
+  it("gives Kibana's expected output", () => {
+    expect(generateAlertId('index-123', 'doc-123', 'version-123', 'rule-123')).toBe(
+      '10622e7d06c9e38a532e71fc90e3426c1100001fb617aec8cb974075da52db06',
+    );
+  });
+});
+
+describe('queryAlertId (wrap_hits.ts: generateId(_index, _id, String(_version), `${spaceId}:${alertId}`))', () => {
+  // Expected values are sha256sum of the concatenated text, computed outside Node, e.g.
+  // printf '%s' 'myFakeSignalIndex<doc>1default:<rule>' | sha256sum
+  it('default space, version 1', () => {
+    expect(queryAlertId(IDX, DOC, 'default', RULE, 1)).toBe('94f67965093dbd8bdf0da64ce72ce22a96ad2effdd2392b6d8455e5f73006bbe');
+  });
+  it('other space, no version fetched (String(undefined))', () => {
+    expect(queryAlertId(IDX, DOC, 'other-space', RULE)).toBe('c76fd0c3503a0dbf5f923680f043880f442fa31ea843c7e33ae770f1d843999d');
   });
 });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DateMathError,
   evalDateMath,
+  evaluateDateMath,
   HISTORY_WINDOW_TOO_SMALL,
   parseDateMath,
   parseInterval,
@@ -43,5 +45,34 @@ describe('datemath', () => {
     expect(parseInterval('1h')).toBe(3_600_000);
     expect(() => parseInterval('5 m')).toThrow('Invalid duration "5 m"');
     expect(() => parseInterval('0m')).toThrow('Invalid duration');
+  });
+});
+
+// evaluateDateMath (formerly rule/datemath.ts's parseDateMath): the same parser, for callers holding a Date.
+const now = new Date('2024-05-14T09:30:15.123Z');
+const evaluate = evaluateDateMath;
+
+describe('evaluateDateMath', () => {
+  it('subtracts fixed units from now', () => {
+    expect(evaluate('now-14d', now).toISOString()).toBe('2024-04-30T09:30:15.123Z');
+    expect(evaluate('now-9m', now).toISOString()).toBe('2024-05-14T09:21:15.123Z');
+    expect(evaluate('now', now).toISOString()).toBe(now.toISOString());
+    expect(evaluate('now+1h-30s', now).toISOString()).toBe('2024-05-14T10:29:45.123Z');
+  });
+
+  it('does calendar arithmetic for months and years (clamping to month end), and rounds down with /unit', () => {
+    expect(evaluate('now-1M', new Date('2024-03-31T00:00:00Z')).toISOString()).toBe('2024-02-29T00:00:00.000Z');
+    expect(evaluate('now-1y/d', now).toISOString()).toBe('2023-05-14T00:00:00.000Z');
+    // moment's startOf('week') in Kibana's default locale starts weeks on Sunday.
+    expect(evaluate('now/w', now).toISOString()).toBe('2024-05-12T00:00:00.000Z');
+  });
+
+  it('accepts absolute dates with optional math after ||', () => {
+    expect(evaluate('2024-01-01T00:00:00Z||-1d', now).toISOString()).toBe('2023-12-31T00:00:00.000Z');
+  });
+
+  it('rejects what it cannot read, naming the expression', () => {
+    expect(() => evaluate('now-14x', now)).toThrow(DateMathError);
+    expect(() => evaluate('yesterday', now)).toThrow(/yesterday/);
   });
 });

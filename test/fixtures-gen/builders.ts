@@ -1,6 +1,7 @@
 /**
- * Deterministic builders for realistic ECS events (Elastic Defend and Endgame), modelled on
- * /work/shared/data/sample_events.ndjson and PEERS.md §5.2/§5.3. Shared by the fixture generators.
+ * Deterministic builders for realistic ECS events (Elastic Defend and Endgame process events; the
+ * Defend field set is elastic/endpoint-package package/endpoint/data_stream/process/fields/fields.yml).
+ * Shared by the fixture generators.
  */
 
 /** mulberry32: a tiny seeded PRNG, so regenerating the fixtures gives the same bytes. */

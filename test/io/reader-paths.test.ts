@@ -11,13 +11,16 @@
  *   trickle     readChunks fed chunks of 1 to 3000 bytes (seeded)
  *   pieces      scanPieces over byte ranges (2 KB, or 40 per file) from its start (line-mode files only)
  *
- * and under --strict the same first error.
+ * under --strict the same first error, and over all inputs in one run (one prefilter calibration
+ * for the run, line numbers per file) the same with 1 or 3 threads. Also which inputs go to
+ * workers: plain line-per-event files past the head read on the calling thread, at or above the size
+ * threshold, never gzip or pretty-printed files.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { Accounting, type AccountingSnapshot } from '../../src/io/accounting.js';
 import type { RawRecord } from '../../src/io/decoder.js';
 import type { ReadJob } from '../../src/io/job.js';
@@ -79,15 +82,24 @@ async function collect(batches: AsyncIterable<{ matches: SourceEvent[]; records:
   return outcome(acct, matches, records, error);
 }
 
-/** The file path; `calibrated` receives the prefilter as calibrated on the file's first batch. */
-async function viaFile(file: string, kind: JobKind, strict: boolean, threads = 1, calibrated?: (pf: Prefilter | null) => void): Promise<Outcome & { needles?: string[] }> {
+/**
+ * The file path over `files` in one run (one thread, or `threads` with every plain file past its head
+ * eligible for workers); `calibrated` receives the prefilter as calibrated on the run's first batch.
+ */
+async function viaFiles(files: string[], kind: JobKind, strict: boolean, threads = 1, calibrated?: (pf: Prefilter | null) => void): Promise<Outcome & { needles?: string[]; split: number }> {
   const acct = new Accounting({ strict });
   const { job, prefilter } = freshJob(kind);
-  const read = readInputs([file], job, acct, { maxLineBytes: MAX_LINE_BYTES, threads, parallelMinBytes: 0 });
+  const read = readInputs(files, job, acct, { maxLineBytes: MAX_LINE_BYTES, threads, parallelMinBytes: 0 });
   const out = await collect(read.batches, acct);
-  if (threads > 1 && out.error === undefined) expect(read.splitFiles()).toBe(1);
   calibrated?.(prefilter());
-  return { ...out, needles: prefilter()?.needles.map((n) => n.text) };
+  return { ...out, needles: prefilter()?.needles.map((n) => n.text), split: read.splitFiles() };
+}
+
+/** One file through the file path; with threads, a multi-MB plain file must have gone to the workers. */
+async function viaFile(file: string, kind: JobKind, strict: boolean, threads = 1, calibrated?: (pf: Prefilter | null) => void): Promise<Outcome & { needles?: string[] }> {
+  const { split, ...out } = await viaFiles([file], kind, strict, threads, calibrated);
+  if (threads > 1 && out.error === undefined) expect(split, file).toBe(1);
+  return out;
 }
 
 /** Chunks of `bytes`, sized by `size(i)`. */
@@ -136,6 +148,11 @@ function seeded(seed: number): () => number {
 
 let dir: string;
 let cutGz: string;
+let big: string;
+let lateBadLine: string;
+/** lateBadLine gzipped, and its events as a multi-MB pretty-printed es_archiver file. */
+let gz: string;
+let bigArchive: string;
 const inputs: string[] = [];
 /** Inputs whose every record is a line (pieces apply). */
 const lineMode = new Set<string>();
@@ -147,7 +164,7 @@ const LSMOD = '{"event":{"category":"process","type":"start","action":"exec"},"h
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'kmod-reader-paths-'));
-  const { big, lateBadLine } = await writeTestFiles(dir);
+  ({ big, lateBadLine } = await writeTestFiles(dir));
   const shapes = readdirSync('fixtures/shapes').sort().map((n) => join('fixtures/shapes', n));
   const tooLong = join(dir, 'too-long.ndjson');
   const long = `{"process":{"name":"lsmod","args":"${'x'.repeat(MAX_LINE_BYTES + 10)}"}}`;
@@ -155,7 +172,7 @@ beforeAll(async () => {
   const archive = join(dir, 'archive-too-long.json');
   const doc = (source: unknown, id: number): string => JSON.stringify({ type: 'doc', value: { index: 'logs-endpoint.events.process-default', id: String(id), source } }, null, 2);
   writeFileSync(archive, `${[doc(JSON.parse(LSMOD), 1), doc({ ...JSON.parse(LSMOD), pad: 'y'.repeat(MAX_LINE_BYTES) }, 2), doc(JSON.parse(LSMOD), 3)].join('\n\n')}\n`);
-  const gz = join(dir, 'late-bad-line.ndjson.gz');
+  gz = join(dir, 'late-bad-line.ndjson.gz');
   const gzBytes = gzipSync(readFileSync(lateBadLine));
   writeFileSync(gz, gzBytes);
   cutGz = join(dir, 'cut.ndjson.gz');
@@ -164,6 +181,12 @@ beforeAll(async () => {
   for (const f of inputs) if (!/\.gz$|archive|es-archiver/.test(f)) lineMode.add(f);
   multiMb.add(big).add(lateBadLine);
   bigOnes.add(big);
+  bigArchive = join(dir, 'big-archive.json');
+  const docs: string[] = [];
+  for (const line of readFileSync(lateBadLine, 'utf8').split('\n')) {
+    if (line.startsWith('{"@timestamp"')) docs.push(doc(JSON.parse(line), docs.length));
+  }
+  writeFileSync(bigArchive, `${docs.join('\n\n')}\n`);
 }, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -204,6 +227,10 @@ describe('every path through the reader core gives the same result', () => {
     expect(kinds.truncated).toBeGreaterThanOrEqual(2);
     expect(kinds['invalid-json'] + kinds['invalid-utf8'] + kinds['not-an-object']).toBeGreaterThanOrEqual(5);
     expect(Object.keys(all.total.eventsByShape).sort()).toEqual(['bare', 'es-archiver', 'fields-hit', 'hit', 'search-response']);
+    const onBig = await viaFile(big, 'scan', false);
+    expect(onBig.matches.length).toBeGreaterThan(100);
+    expect(onBig.accounting.total.prefiltered).toBeGreaterThan(1000);
+    expect(onBig.accounting.total.malformed).toBeGreaterThan(10);
   }, 120_000);
 
   it('under strict, every path stops at the same first bad line', async () => {
@@ -217,3 +244,36 @@ describe('every path through the reader core gives the same result', () => {
   }, 240_000);
 });
 
+describe('many inputs in one run', () => {
+  it('one thread and 3 workers agree over every input at once (one calibration for the run)', async () => {
+    const want = await viaFiles(inputs, 'scan', false, 1);
+    expect(want.split).toBe(0);
+    for (const threads of [3]) {
+      const got = await viaFiles(inputs, 'scan', false, threads);
+      expect(got.split).toBe(multiMb.size);
+      expect({ ...got, split: 0 }).toEqual(want);
+    }
+  }, 240_000);
+});
+
+describe('which inputs go to workers', () => {
+  it('plain NDJSON files past their head, but not gzip or pretty-printed ones', async () => {
+    const files = [big, gz, bigArchive, lateBadLine];
+    // Each holds more than the head read on this thread (a gzip file once inflated).
+    expect(Math.min(...files.map((f) => (f.endsWith('.gz') ? gunzipSync(readFileSync(f)) : readFileSync(f)).length))).toBeGreaterThan(1 << 20);
+    const got = await viaFiles(files, 'scan', false, 2);
+    expect(got.split).toBe(2);
+    expect({ ...got, split: 0 }).toEqual({ ...(await viaFiles(files, 'scan', false, 1)), split: 0 });
+  }, 120_000);
+
+  it('not files under the size threshold, nor one within the head read on this thread, and nothing with one thread', async () => {
+    const split = async (files: string[], opts: { threads: number; parallelMinBytes: number }): Promise<number> => {
+      const read = readInputs(files, freshJob('scan').job, new Accounting(), opts);
+      for await (const _ of read.batches);
+      return read.splitFiles();
+    };
+    expect(await split([big], { threads: 2, parallelMinBytes: 64 << 20 })).toBe(0);
+    expect(await split(['fixtures/demo/events.ndjson'], { threads: 2, parallelMinBytes: 0 })).toBe(0);
+    expect(await split([big], { threads: 1, parallelMinBytes: 0 })).toBe(0);
+  }, 60_000);
+});

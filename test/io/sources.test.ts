@@ -1,7 +1,7 @@
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { InputError } from '../../src/io/errors.js';
 import { openSource, resolveInputs } from '../../src/io/sources.js';
 import { FIXTURES, readAll, tempDir } from './support.js';
@@ -115,9 +115,8 @@ describe('stopping early', () => {
       const before = readdirSync('/proc/self/fd').length;
       const opened = openSource({ name: p, kind: 'file' });
       for await (const _ of opened.chunks) break;
-      // Give the stream's close a turn of the event loop.
-      await new Promise((r) => setTimeout(r, 20));
-      expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before);
+      // The stream closes its fd asynchronously: wait for that to happen (a condition, not a sleep).
+      await vi.waitFor(() => expect(readdirSync('/proc/self/fd').length).toBeLessThanOrEqual(before), { timeout: 10_000, interval: 5 });
       expect(opened.rawBytesRead()).toBeLessThan(big.length + 1);
     }
   });

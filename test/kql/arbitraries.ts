@@ -2,14 +2,37 @@
 import fc from 'fast-check';
 import { WILDCARD_SENTINEL, type KueryNode, type LiteralNode, type RangeOperator, type ValueNode } from '../../src/kql/ast.js';
 
-const FIELDS = ['a', 'b', 'a.b', 'a.b.c', 'c'];
-const WORDS = ['x', 'y', '1', '10', '2', 'xy', 'true', 'false', '', 'x y', '2024-05-14', '2024-05-14T10:00:00Z'];
+export const FIELDS = ['a', 'b', 'a.b', 'a.b.c', 'c'];
+/**
+ * Edge dates ride along with the words, as document values and as range bounds: impossible days,
+ * years below 100 (Date.UTC's two-digit rule), separators and case Elasticsearch refuses, partial
+ * dates, offsets, signed years and epoch milliseconds.
+ */
+const EDGE_DATES = [
+  '2023-02-31',
+  '2024-02-29',
+  '0050-01-01',
+  '0050-01-01T00:00:00Z',
+  '2024-05-14 10:00:00',
+  '2024-05-14t10:00:00z',
+  '2024',
+  '2024-05',
+  '2024-05-14T10',
+  '2024-05-14T10:00:00.5+02:00',
+  '2024-05-14T24:00:00Z',
+  '+10000-01-01',
+  '1715680800000',
+];
+const WORDS = ['x', 'y', '1', '10', '2', 'xy', 'true', 'false', '', 'x y', '2024-05-14', '2024-05-14T10:00:00Z', ...EDGE_DATES];
 
 const lit = (value: LiteralNode['value'], isQuoted = false): LiteralNode => ({ type: 'literal', value, isQuoted });
+const wildcard = (pattern: string): ValueNode => ({ type: 'wildcard', value: pattern.replaceAll('*', WILDCARD_SENTINEL) });
 
 export const fieldNode: fc.Arbitrary<ValueNode> = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...FIELDS).map((f) => lit(f)) },
-  { weight: 1, arbitrary: fc.constantFrom('a*', 'a.*', '*', '*.c').map((f): ValueNode => ({ type: 'wildcard', value: f.replaceAll('*', WILDCARD_SENTINEL) })) },
+  { weight: 1, arbitrary: fc.constantFrom('a*', 'a.*', '*.c').map((f): ValueNode => wildcard(f)) },
+  // A lone `*` and its look-alike `**` (not lone for Kibana) often enough to meet every other shape.
+  { weight: 1, arbitrary: fc.constantFrom('*', '**').map((f): ValueNode => wildcard(f)) },
   { weight: 1, arbitrary: fc.constant(lit(null)) },
 );
 
@@ -19,8 +42,9 @@ export const valueNode: fc.Arbitrary<ValueNode> = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom(true, false, null).map((v) => lit(v)) },
   {
     weight: 2,
-    arbitrary: fc.constantFrom('*', 'x*', '*y', 'x*y', '*1*', '1*0').map((w): ValueNode => ({ type: 'wildcard', value: w.replaceAll('*', WILDCARD_SENTINEL) })),
+    arbitrary: fc.constantFrom('x*', '*y', 'x*y', '*1*', '1*0', '2024*').map((w): ValueNode => wildcard(w)),
   },
+  { weight: 2, arbitrary: fc.constantFrom('*', '**').map((w): ValueNode => wildcard(w)) },
 );
 
 /** Any tree the compiler accepts, including ones the parser cannot write (numbers, exists). */
@@ -51,6 +75,7 @@ const scalar = fc.oneof(
   fc.boolean(),
   fc.constant(null),
   fc.constant('2024-05-14T09:00:00.5Z'),
+  fc.constantFrom(...EDGE_DATES),
 );
 
 /** Documents mixing nested objects, dotted keys, arrays (of objects too), nulls, numbers and booleans. */

@@ -26,7 +26,7 @@ const EXCLUDED_PARENTS = [
   'systemd', 'whoopsie-upload-all', 'kdumpctl', 'apport-gtk', 'casper', 'rear', 'kernel-install',
 ];
 
-/** BUILTIN_RULE.query (v210) as Kibana's parser builds it (KIBANA_SEMANTICS.md §C.4, without v211's additions). */
+/** BUILTIN_RULE.query (v210) as Kibana's parser builds it (kbn-es-query src/kuery/grammar/grammar.peggy and node_types/*, without v211's additions). */
 export const V210_AST: KueryNode = and(
   is('event.category', 'process'),
   is('host.os.type', 'linux'),

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { NeedleAtom, Prefilter } from '../../src/kql/prefilter.js';
 import { derivePrefilter } from '../../src/kql/prefilter.js';
-import { calibratePrefilter, chooseSearchKeys, jsonSpelling, prefilterBatch, splitLines } from '../../src/kql/prefilter-scan.js';
+import { calibratePrefilter, chooseSearchKeys, jsonSpelling, prefilterBatch, byteLinesOf } from '../../src/kql/prefilter-scan.js';
 import { or, is, V210_AST } from './ast-builders.js';
 import { mulberry32, spellJson } from './json-spelling.js';
 
-const lines = (...ls: string[]) => splitLines(Buffer.from(ls.join('\n'), 'utf8'));
+const lines = (...ls: string[]) => byteLinesOf(Buffer.from(ls.join('\n'), 'utf8'));
 const atom = (text: string, quoteBefore = true, quoteAfter = true): NeedleAtom => ({ text, quoteBefore, quoteAfter, field: null });
 /** The bytes a line holding the atom must contain, as chooseSearchKeys sees them (latin1 of UTF-8). */
 const searchable = (a: NeedleAtom) => Buffer.from(jsonSpelling(a.text), 'utf8').toString('latin1') + (a.quoteAfter ? '"' : '');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { WILDCARD_SENTINEL, type KueryNode } from '../../src/kql/ast.js';
 import { choosePrefilter, derivePrefilter, type NeedleAtom, type Prefilter } from '../../src/kql/prefilter.js';
-import { calibratePrefilter, prefilterBatch, splitLines } from '../../src/kql/prefilter-scan.js';
+import { calibratePrefilter, prefilterBatch, byteLinesOf } from '../../src/kql/prefilter-scan.js';
 import { BUILTIN_RULE } from '../../src/rule/builtin.js';
 import { parseKql } from '../../src/kql/parse.js';
 import { compileKql } from '../../src/kql/compile.js';
@@ -11,7 +11,7 @@ import { evaluate } from './reference-eval.js';
 import { mulberry32, spellJson } from './json-spelling.js';
 
 const texts = (pf: Prefilter | null): string[] | null => (pf === null ? null : pf.needles.map((n) => n.text).sort());
-const lines = (...ls: string[]) => splitLines(Buffer.from(ls.join('\n'), 'utf8'));
+const lines = (...ls: string[]) => byteLinesOf(Buffer.from(ls.join('\n'), 'utf8'));
 const maskOf = (q: KueryNode, ...ls: string[]) => [...prefilterBatch(derivePrefilter(q)!, lines(...ls))];
 
 describe('derivePrefilter: needle derivation', () => {
@@ -114,7 +114,7 @@ describe('prefilterBatch: marking lines', () => {
   });
 
   it('excludes the trailing CR of CRLF lines and handles hits at line edges', () => {
-    const batch = splitLines(Buffer.from('"lsmod"\r\n{"a":1}\r\n"lsmod"', 'utf8'));
+    const batch = byteLinesOf(Buffer.from('"lsmod"\r\n{"a":1}\r\n"lsmod"', 'utf8'));
     expect([...prefilterBatch(derivePrefilter(q)!, batch)]).toEqual([1, 0, 1]);
   });
 
@@ -277,7 +277,7 @@ describe('prefilter soundness (property)', () => {
           const ls = events.map(([ev, asHit]) => (asHit ? `{"_index":"logs-endpoint.events.process-x","_id":"1","_source":${spellJson(ev, rnd, opts)}}` : spellJson(ev, rnd, opts)));
           ls.forEach((l, i) => expect(JSON.parse(l)).toEqual(events[i]![1] ? { _index: 'logs-endpoint.events.process-x', _id: '1', _source: events[i]![0] } : events[i]![0]));
           const text = ls.map((l, i) => l + (events[i]![2] ? '\r\n' : '\n')).join('');
-          const batch = splitLines(Buffer.from(text, 'utf8'));
+          const batch = byteLinesOf(Buffer.from(text, 'utf8'));
           const compiled = compileKql(query);
           for (const pf of [derived, choosePrefilter(derived.requirement, seededCost(costSeed)), calibratePrefilter(derived, batch)]) {
             const mask = prefilterBatch(pf, batch);

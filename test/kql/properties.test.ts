@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { compileKql } from '../../src/kql/compile.js';
-import { evaluateKql } from '../../src/kql/interpret.js';
+import { evaluateKql } from './interpret.js';
 import { KqlSyntaxError } from '../../src/kql/errors.js';
 import { parseKql } from '../../src/kql/parse.js';
 import { toKqlExpression } from '../../src/kql/print.js';

@@ -30,10 +30,13 @@ describe('compileWildcardMatcher', () => {
     expect(compileWildcardMatcher(`ab${WILDCARD_SENTINEL}ba`)('abba')).toBe(true);
   });
 
-  it('recognises lone wildcards and gives the text Elasticsearch sees', () => {
-    expect(isLoneWildcard(WILDCARD_SENTINEL)).toBe(true);
-    expect(isLoneWildcard(WILDCARD_SENTINEL + WILDCARD_SENTINEL)).toBe(true);
-    expect(isLoneWildcard(`a${WILDCARD_SENTINEL}`)).toBe(false);
+  it('recognises lone wildcards as Kibana does and gives the text Elasticsearch sees', () => {
+    const wc = (value: string) => ({ type: 'wildcard' as const, value });
+    expect(isLoneWildcard(wc(WILDCARD_SENTINEL))).toBe(true);
+    // kbn-es-query node_types/wildcard.ts isLoneWildcard: replace() drops the first sentinel only.
+    expect(isLoneWildcard(wc(WILDCARD_SENTINEL + WILDCARD_SENTINEL))).toBe(false);
+    expect(isLoneWildcard(wc(`a${WILDCARD_SENTINEL}`))).toBe(false);
+    expect(isLoneWildcard({ type: 'literal', value: '*', isQuoted: false })).toBe(false);
     expect(wildcardAsText(`a${WILDCARD_SENTINEL}b`)).toBe('a*b');
   });
 });

@@ -1,8 +1,10 @@
 /**
- * Oracle: random timelines, written as Elasticsearch hits, through the built CLI
- * (`node dist/cli/main.js scan --start … --end … --format ndjson --rule-uuid … --space default`)
- * compared against the brute-force reference in ./reference-new-terms.ts, alert by alert, in output
- * order, plus the max-signals warning per truncated run. Independent of src/engine by construction.
+ * Oracle: random timelines, written as Elasticsearch hits, through the scan pipeline in-process
+ * (test/support/scan-in-process.ts: the steps of `scan --start … --end … --rule-uuid … --space
+ * default`) compared against the brute-force reference in ./reference-new-terms.ts, alert by alert,
+ * in output order, plus the max-signals warning per truncated run. The reference is independent of
+ * src/engine by construction. One timeline also goes through the built CLI, to hold the CLI to the
+ * same pipeline (its ndjson output and stderr wording).
  *
  * ORACLE_RUNS (default 40) and ORACLE_SEED reproduce or widen a run.
  */
@@ -15,6 +17,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { compileKql } from '../../src/kql/compile.js';
+import type { AlertDocument } from '../../src/output/types.js';
+import { scanInProcess } from '../support/scan-in-process.js';
 import {
   DAY,
   MAX_SIGNALS_WARNING,
@@ -276,22 +280,23 @@ function writeCase(hits: Hit[]): string {
   return file;
 }
 
+function observedAlert(a: Record<string, unknown>): ReferenceAlert {
+  const anc = (a['kibana.alert.ancestors'] as { id: string; index: string }[] | undefined)?.[0];
+  return {
+    timestamp: a['@timestamp'] as string,
+    uuid: a['kibana.alert.uuid'] as string,
+    newTerms: a['kibana.alert.new_terms'] as string[],
+    sourceId: anc?.id ?? '',
+    sourceIndex: anc?.index ?? '',
+    originalTime: a['kibana.alert.original_time'] as string,
+  };
+}
+
 function parseOutput(stdout: string, stderr: string, status: number | null): Observed {
   const alerts: ReferenceAlert[] = stdout
     .split('\n')
     .filter((l) => l.trim() !== '')
-    .map((l) => {
-      const a = JSON.parse(l) as Record<string, unknown>;
-      const anc = (a['kibana.alert.ancestors'] as { id: string; index: string }[] | undefined)?.[0];
-      return {
-        timestamp: a['@timestamp'] as string,
-        uuid: a['kibana.alert.uuid'] as string,
-        newTerms: a['kibana.alert.new_terms'] as string[],
-        sourceId: anc?.id ?? '',
-        sourceIndex: anc?.index ?? '',
-        originalTime: a['kibana.alert.original_time'] as string,
-      };
-    });
+    .map((l) => observedAlert(JSON.parse(l) as Record<string, unknown>));
   const warnRe = new RegExp(`run (\\S+): ${MAX_SIGNALS_WARNING.replace(/\./g, '\\.')}`, 'g');
   const truncatedRuns = [...stderr.matchAll(warnRe)].map((m) => m[1]!);
   return { alerts, truncatedRuns, status, stderr };
@@ -311,6 +316,23 @@ export async function runCliAsync(hits: Hit[], tl: Pick<Timeline, 'start' | 'end
     const err = e as { stdout?: string; stderr?: string; code?: number };
     return parseOutput(err.stdout ?? '', err.stderr ?? String(e), typeof err.code === 'number' ? err.code : null);
   }
+}
+
+/** The same scan in-process: the alerts as documents, the truncated runs from the run warnings. */
+export async function runInProcess(hits: Hit[], tl: Pick<Timeline, 'start' | 'end' | 'maxSignals'>): Promise<Observed> {
+  const r = await scanInProcess([writeCase(hits)], {
+    start: new Date(tl.start),
+    end: new Date(tl.end),
+    maxSignals: tl.maxSignals,
+    ruleUuid: RULE_UUID,
+    space: SPACE,
+  });
+  return {
+    alerts: r.alerts.map((a: AlertDocument) => observedAlert(a as Record<string, unknown>)),
+    truncatedRuns: r.warnings.filter((w) => w.message === MAX_SIGNALS_WARNING).map((w) => w.run),
+    status: 0,
+    stderr: [...r.problems, ...r.runWarnings].join('\n'),
+  };
 }
 
 function expectedFor(tl: Timeline): { hits: Hit[]; expected: ReturnType<typeof referenceNewTerms> } {
@@ -335,14 +357,19 @@ function compare(tl: Timeline, hits: Hit[], expected: ReturnType<typeof referenc
   expect({ alerts: actual.alerts, truncatedRuns: actual.truncatedRuns }, context).toEqual({ alerts: expected.alerts, truncatedRuns: expected.truncatedRuns });
 }
 
-/** One timeline, synchronously (used by fast-check when shrinking: ORACLE_SHRINK=1). */
-export function check(tl: Timeline): void {
+/** One timeline in-process (used by fast-check when shrinking: ORACLE_SHRINK=1). */
+export async function check(tl: Timeline): Promise<void> {
   const { hits, expected } = expectedFor(tl);
-  compare(tl, hits, expected, runCli(hits, tl));
+  compare(tl, hits, expected, await runInProcess(hits, tl));
 }
 
-/** Many timelines, CLIs spawned concurrently; fails on the first disagreement in sample order. */
+/** Many timelines in-process, in sample order; fails on the first disagreement. */
 export async function checkAll(tls: Timeline[]): Promise<void> {
+  for (const tl of tls) await check(tl);
+}
+
+/** Timelines through the built CLI, spawned concurrently. */
+export async function checkAllThroughCli(tls: Timeline[]): Promise<void> {
   const prepared = tls.map(expectedFor);
   const actual: Observed[] = new Array(tls.length);
   let next = 0;
@@ -418,7 +445,7 @@ export const BOUNDARY_CASES: Record<string, Timeline> = {
     maxSignals: 100,
     events: [ev(BASE - MINUTE, ['/a', '/a', null], ['/p', null, '/p']), ev(BASE - MINUTE, null, '/p'), ev(BASE - MINUTE, '/b', [])],
   },
-  'an empty string is an indexed keyword value (KIBANA_SEMANTICS §A.5)': {
+  'an empty string is an indexed keyword value (a keyword field indexes "" as a term)': {
     start: BASE,
     end: BASE,
     maxSignals: 100,
@@ -432,7 +459,7 @@ export const BOUNDARY_CASES: Record<string, Timeline> = {
   },
 };
 
-describe('oracle: CLI vs brute-force new_terms reference on random timelines', () => {
+describe('oracle: the scan pipeline vs brute-force new_terms reference on random timelines', () => {
   it('the reference matcher agrees with the project KQL compiler on the generated shapes', () => {
     expect(referenceMatches(toHit({ t: BASE, lag: null, tsFormat: 'ms', ingestedFormat: 'ms', exe: 'a', parentExe: 'b', kind: 'lsmod', parentName: 'bash', flatExe: false }, 0)._source)).toBe(true);
     expect(referenceMatches(toHit({ t: BASE, lag: null, tsFormat: 'ms', ingestedFormat: 'ms', exe: 'a', parentExe: 'b', kind: 'dkms-parent', parentName: 'bash', flatExe: false }, 0)._source)).toBe(false);
@@ -449,8 +476,8 @@ describe('oracle: CLI vs brute-force new_terms reference on random timelines', (
     async () => {
       if (process.env['ORACLE_SHRINK']) {
         // sequential, with fast-check shrinking to a minimal failing timeline
-        fc.assert(
-          fc.property(timelineArb(), (tl) => check(tl)),
+        await fc.assert(
+          fc.asyncProperty(timelineArb(), (tl) => check(tl)),
           { numRuns: NUM_RUNS, ...(SEED !== undefined && { seed: SEED }) },
         );
         return;
@@ -466,4 +493,12 @@ describe('oracle: CLI vs brute-force new_terms reference on random timelines', (
     },
     Math.max(120_000, NUM_RUNS * 1_000),
   );
+});
+
+describe('oracle through the built CLI', () => {
+  it('prints the reference alerts and max-signals warnings for the truncating boundary case and two random timelines', async () => {
+    const truncating = Object.entries(BOUNDARY_CASES).filter(([name]) => name.startsWith('max_signals'));
+    expect(truncating.length).toBeGreaterThan(0);
+    await checkAllThroughCli([...truncating.map(([, tl]) => tl), ...fc.sample(timelineArb(), { numRuns: 2, seed: 7 })]);
+  });
 });

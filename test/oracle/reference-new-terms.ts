@@ -1,6 +1,7 @@
 /**
- * Brute-force reference for the new_terms simulation, written straight from issue 4 and
- * KIBANA_SEMANTICS.md §A.3.3, §A.4, §A.5, §A.7, §A.8, §B.1, §B.5, §B.6, independently of src/engine.
+ * Brute-force reference for the new_terms simulation, written straight from issue 4 and Kibana's
+ * new_terms executor (elastic/kibana, x-pack/solutions/security/plugins/security_solution/server/lib/detection_engine/rule_types/new_terms/create_new_terms_alert_type.ts
+ * and the rule_types/utils it calls), independently of src/engine.
  * It recomputes every run from scratch over all events (no tracker, no indexes): slow, obvious.
  *
  *  - runs t_k = start + k·interval, k = 0, 1, … up to and including the first t_k ≥ end;

@@ -14,7 +14,9 @@ const semantics = (r: typeof BUILTIN_RULE) => ({
 
 describe('loadRuleFile', () => {
   it('reads the prebuilt-rules package JSON into the built-in rule', async () => {
-    expect(await loadRuleFile(fixture('2d8043ed-5bda-4caf-801c-c1feb7410504_210.json'))).toEqual(BUILTIN_RULE);
+    // The built-in rule's own file, read as a user's --rule file.
+    const packaged = new URL('../../src/rule/builtin/2d8043ed-5bda-4caf-801c-c1feb7410504_210.json', import.meta.url).pathname;
+    expect(await loadRuleFile(packaged)).toEqual(BUILTIN_RULE);
   });
 
   it('reads detection-rules TOML, including [rule.new_terms] and [[rule.threat]], to the same detection', async () => {

@@ -41,7 +41,7 @@ const positive = [
   ),
 ];
 
-/** The v210 query's AST as KIBANA_SEMANTICS §C.4 gives its shape. */
+/** The v210 query's AST as Kibana's KQL grammar builds it (kbn-es-query src/kuery/grammar/grammar.peggy, node_types/*). */
 export const V210_AST: KueryNode = and(...positive, not(values('process.parent.name', ...V210_EXCLUDED_PARENTS)));
 
 /** The v211 ("seed") query's AST: one more parent name and a wildcard exclusion. */

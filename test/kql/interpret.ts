@@ -1,11 +1,14 @@
 /**
- * A deliberately plain reference evaluator: walks the tree for every event and looks fields up by
- * trying every key, with no precompilation. It exists so property tests can check the compiler
- * (compile.ts) against an independent reading of the same semantics (documented there).
+ * A deliberately plain reference evaluator (test oracle, not shipped): walks the tree for every
+ * event and looks fields up by trying every key, with no precompilation. It exists so property tests
+ * can check the compiler (src/kql/compile-tree.ts) against an independent reading of the same
+ * semantics (documented there). Dates are read by the one date parser (src/ecs/es-date.ts, pinned
+ * to Elasticsearch by its own tests); everything around it (which values count as dates, rounding
+ * of bounds, numeric and code-point order) is written out here again.
  */
-import { WILDCARD_SENTINEL, type KueryNode, type ValueNode } from './ast.js';
-import { compileRangeBound } from './range.js';
-import { ECS_KEYWORD_IGNORE_ABOVE, toKeywordTerm } from '../ecs/fields.js';
+import { WILDCARD_SENTINEL, type KueryNode, type RangeOperator, type ValueNode } from '../../src/kql/ast.js';
+import { parseEsDate } from '../../src/ecs/es-date.js';
+import { ECS_KEYWORD_IGNORE_ABOVE, toKeywordTerm } from '../../src/ecs/fields.js';
 
 type Obj = Record<string, unknown>;
 
@@ -59,8 +62,9 @@ function globMatch(pattern: string, subject: string): boolean {
   return row[subject.length]!;
 }
 
+/** Kibana's isLoneWildcard, written as kbn-es-query writes it (node_types/wildcard.ts): replace() removes the first sentinel only. */
 function isLone(pattern: string): boolean {
-  return pattern.replaceAll(WILDCARD_SENTINEL, '') === '' && pattern !== '';
+  return pattern.includes(WILDCARD_SENTINEL) && pattern.replace(WILDCARD_SENTINEL, '') === '';
 }
 
 function fieldValues(doc: unknown, field: ValueNode): unknown[] {
@@ -72,6 +76,38 @@ function fieldValues(doc: unknown, field: ValueNode): unknown[] {
 function hasTerm(v: unknown, ignoreAbove: number): boolean {
   if (isObj(v)) return leaves(v).some(([, x]) => toKeywordTerm(x, ignoreAbove) !== undefined);
   return toKeywordTerm(v, ignoreAbove) !== undefined;
+}
+
+const sign = (n: number | bigint): number => (n > 0 ? 1 : n < 0 ? -1 : 0);
+
+function opHolds(op: RangeOperator, cmp: number): boolean {
+  return op === 'gt' ? cmp > 0 : op === 'gte' ? cmp >= 0 : op === 'lt' ? cmp < 0 : cmp <= 0;
+}
+
+/** Code-point order (what Lucene's UTF-8 byte order amounts to). */
+function codePointCompare(a: string, b: string): number {
+  const x = [...a].map((c) => c.codePointAt(0)!);
+  const y = [...b].map((c) => c.codePointAt(0)!);
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return x.length - y.length;
+}
+
+/**
+ * `value <op> bound` for one document value: numbers numerically against a numeric bound; a date
+ * string naming a day against a bound that reads as a date, as instants (gt/lte round the bound up);
+ * otherwise the keyword term in code-point order.
+ */
+export function rangeHolds(op: RangeOperator, bound: string, value: unknown, ignoreAbove: number): boolean {
+  if (typeof value === 'number' && /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(bound)) {
+    return Number.isFinite(value) && opHolds(op, sign(value - Number(bound)));
+  }
+  if (typeof value === 'string') {
+    const doc = parseEsDate(value);
+    const b = parseEsDate(bound, op === 'gt' || op === 'lte');
+    if (doc && b && doc.format === 'strict_date_optional_time' && doc.hasDay) return opHolds(op, sign(doc.nanos - b.nanos));
+  }
+  const term = toKeywordTerm(value, ignoreAbove);
+  return term !== undefined && opHolds(op, codePointCompare(term, bound));
 }
 
 export function evaluateKql(ast: KueryNode, event: unknown, ignoreAbove: number = ECS_KEYWORD_IGNORE_ABOVE): boolean {
@@ -90,8 +126,7 @@ export function evaluateKql(ast: KueryNode, event: unknown, ignoreAbove: number 
       const [field, op, bound] = ast.arguments;
       if (bound.value === null) return false;
       const text = bound.type === 'wildcard' ? bound.value.split(WILDCARD_SENTINEL).join('*') : String(bound.value);
-      const holds = compileRangeBound(op, text, ignoreAbove);
-      return fieldValues(event, field).some(holds);
+      return fieldValues(event, field).some((v) => rangeHolds(op, text, v, ignoreAbove));
     }
     case 'is': {
       const [field, value] = ast.arguments;
