@@ -12,7 +12,7 @@ import { loadState, StateFileError } from '../engine/state.js';
 import type { Rule } from '../rule/schema.js';
 import { clipMiddle } from '../output/text.js';
 import { UserFacingError } from './exit.js';
-import type { Mode } from './options.js';
+import type { AlertMode as Mode } from '../engine/alert.js';
 
 /** The command-line options the engine's configuration is made of. */
 export interface EngineCliOptions {
