@@ -18,6 +18,8 @@ import { compareToJson, differenceRecord, renderComparePretty } from '../output/
 import { createProgress } from '../output/progress.js';
 import { guardStream, stdoutSink } from '../output/sink.js';
 import { renderDiagnostics } from '../output/summary.js';
+import { problemDiagnostics } from './diagnostics.js';
+import type { Diagnostic } from '../output/types.js';
 import { DEFAULT_RULE_VERSION, describeVersionRanges, evaluableVersions, loadRuleVersion, RuleVersionError } from '../rule/versions.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema } from './options.js';
@@ -166,16 +168,17 @@ export async function runCompare(inputs: string[], raw: Record<string, unknown>)
   await out.close();
 
   if (!opts.quiet) {
-    const warnings = [...acct.problemLines()];
+    const bad = problemDiagnostics(acct.problems, acct.total.malformedByKind);
+    const warnings: Diagnostic[] = [...bad.warnings];
     for (const v of result.versions) {
-      for (const w of v.result.warnings) warnings.push(`v${v.version}: run ${w.run}: ${w.message}`);
+      for (const w of v.result.warnings) warnings.push({ kind: 'max-signals', run: w.run, message: `v${v.version}: ${w.message}` });
     }
-    const errors = result.versions.flatMap((v) => v.result.errors.map((e) => `v${v.version}: run ${e.run}: ${e.message}`));
+    const errors: Diagnostic[] = result.versions.flatMap((v) => v.result.errors.map((e) => ({ kind: 'gap', run: e.run, message: `v${v.version}: ${e.message}` })));
     if (format === 'ndjson') {
       const counts = result.versions.map((v) => `v${v.version}: ${v.matches} matches, ${v.alerts} alerts`).join('; ');
       process.stderr.write(`compare: ${acct.total.read} lines read; ${counts}\n`);
     }
-    process.stderr.write(renderDiagnostics({ warnings, errors }));
+    process.stderr.write(renderDiagnostics({ warnings, errors, warningTotals: bad.warningTotals }));
   }
   return result.agree || opts.exitZero ? EXIT_OK : EXIT_ALERTS;
 }

@@ -10,6 +10,7 @@ import { createChalk } from '../output/color.js';
 import { renderVersionVerdicts } from '../output/explain-versions.js';
 import { guardStream, stdoutSink } from '../output/sink.js';
 import { renderDiagnostics } from '../output/summary.js';
+import { problemDiagnostics } from './diagnostics.js';
 import { evaluableVersions } from '../rule/versions.js';
 import { loadVersions } from './compare.js';
 import { EXIT_OK, UserFacingError } from './exit.js';
@@ -49,6 +50,6 @@ export async function runExplainAllVersions(inputs: string[], opts: ExplainVersi
     throw e;
   }
   await out.close();
-  process.stderr.write(renderDiagnostics({ warnings: acct.problemLines(), errors: [] }));
+  process.stderr.write(renderDiagnostics({ ...problemDiagnostics(acct.problems, acct.total.malformedByKind), errors: [] }));
   return EXIT_OK;
 }

@@ -25,11 +25,14 @@ import { createFormatter } from '../output/formatter.js';
 import { renderAlertTable, DEFAULT_WIDTH } from '../output/pretty.js';
 import { appendFileSink, guardStream, stdoutSink, type OutputSink } from '../output/sink.js';
 import { renderFooter } from '../output/summary.js';
-import type { AlertDocument, ScanTail, SummarySection } from '../output/types.js';
+import { nestAlert } from '../output/nest.js';
+import { queryTypeTable } from './field-types.js';
+import type { AlertDocument, Diagnostic, ScanTail, SummarySection } from '../output/types.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError } from './exit.js';
 import { Interrupted, trapStopSignals } from './interrupt.js';
 import type { ScanOptions } from './options.js';
-import { formatKqlWarning, loadActiveRule } from './rule-source.js';
+import { loadActiveRule } from './rule-source.js';
+import { depthDiagnostics, kqlDiagnostic, problemDiagnostics } from './diagnostics.js';
 import { defaultFormat, libraryOptions, withExplanation } from './scan.js';
 import { defaultMode } from '../engine/scan-files.js';
 import type { ScanOptions as EngineOptions } from '../engine/scan.js';
@@ -51,6 +54,9 @@ function followSection(s: FollowSummary): SummarySection {
 function checkFollowOptions(opts: ScanOptions): void {
   if (opts.runs !== undefined) throw new UserFacingError('--follow simulates the schedule as the events come: --runs cannot be combined with it');
   if (opts.end !== undefined) throw new UserFacingError('--follow runs until the input ends: --end cannot be combined with it');
+  // Not yet wired into the follower: refused rather than silently ignored.
+  if (opts.since !== undefined || opts.until !== undefined) throw new UserFacingError('--since/--until cannot be combined with --follow (use --start to place the first run)');
+  if (opts.count) throw new UserFacingError('--count prints one number at the end: it cannot be combined with --follow, which writes alerts as runs become final');
   if (opts.format === 'json') {
     throw new UserFacingError('--follow writes alerts as their runs become final; --format json is one document written at the end: use ndjson, bulk or pretty');
   }
@@ -62,7 +68,9 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   const { rule } = active;
   const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
   // The batch scan's options, less what only reading needs (the follower reads on this thread).
-  const { rule: _rule, query: _query, strict: _strict, prefilter: _prefilter, threads: _threads, parallelMinBytes: _pmb, maxLineBytes: _mlb, onProgress: _op, shouldStop: _ss, signal: _sig, ...engine } = await libraryOptions(opts, active);
+  const { rule: _rule, query: _query, strict: _strict, prefilter: _prefilter, threads: _threads, parallelMinBytes: _pmb, maxLineBytes: _mlb, onProgress: _op, shouldStop: _ss, signal: _sig, since: _since, until: _until, maxProblems: _mp, ...engine } = await libraryOptions(opts, active, opts.format ?? defaultFormat(opts.output));
+  // --explain evaluates by the same field types as the scan.
+  const typeTable = queryTypeTable(active.ast, engine.fieldTypes!);
   const ruleUuid = engine.ruleUuid ?? rule.id;
   const engineOpts: EngineOptions = { ...engine, mode: engine.mode ?? defaultMode(rule), ...(ruleUuid !== undefined && { ruleUuid }) };
 
@@ -91,7 +99,9 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   const trace = opts.debug ? (msg: string) => process.stderr.write(`kmod-enum-detect: debug: ${msg}\n`) : undefined;
 
   const width = process.stdout.columns || DEFAULT_WIDTH;
-  const formatter = createFormatter(format, { sink, chalk, diagnosticsChalk, space: opts.space, summary: opts.quiet ? 'none' : 'full', width });
+  // The follower's summary comes once, at the end of a long stream: full unless asked otherwise.
+  const followStyle = opts.quiet ? 'none' : opts.verbose ? 'full' : (opts.summary ?? 'full');
+  const formatter = createFormatter(format, { sink, chalk, diagnosticsChalk, space: opts.space, summary: followStyle, width });
   /** pretty holds its rows for common column widths: here each batch of final runs is its own table. */
   const writeAlerts = async (docs: readonly AlertDocument[]): Promise<void> => {
     if (format !== 'pretty') {
@@ -102,7 +112,7 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   };
   const writeEnd = async (t: ScanTail): Promise<void> => {
     if (format !== 'pretty') await formatter.end(t);
-    else process.stderr.write(renderFooter(t, opts.quiet ? 'none' : 'full', diagnosticsChalk));
+    else process.stderr.write(renderFooter(t, followStyle, diagnosticsChalk));
   };
 
   const acct = new Accounting({ strict: opts.strict });
@@ -115,7 +125,8 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   const emit = async (step: FollowStep | undefined): Promise<void> => {
     if (step === undefined) return;
     await interrupt.commit(async () => {
-      await writeAlerts(opts.explain ? step.alerts.map((a) => withExplanation(active.ast, a)) : step.alerts);
+      const docs = opts.explain ? step.alerts.map((a) => withExplanation(active.ast, a, typeTable)) : step.alerts;
+      await writeAlerts(opts.nested ? docs.map(nestAlert) : docs);
       await sink.flush();
       alerts += step.alerts.length;
       if (opts.state !== undefined) {
@@ -132,12 +143,18 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
       detectionSection(summary),
       followSection(summary),
     ],
-    warnings: [
-      ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
-      ...acct.problemLines(),
-      ...summary.timeIssues,
-      ...summary.lateArrivals.samples,
-    ],
+    ...(() => {
+      const bad = problemDiagnostics(acct.problems, acct.total.malformedByKind);
+      const warnings: Diagnostic[] = [
+        ...active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+        ...bad.warnings,
+        ...summary.timeIssues.map((t) => ({ kind: 'event-time', file: t.file, line: t.line, message: t.message })),
+        ...depthDiagnostics(summary.depthIssues),
+        // Samples read `file:line: event at T arrived after run R was final`.
+        ...summary.lateArrivals.samples.map((message) => ({ kind: 'late-arrival', message })),
+      ];
+      return { warnings, warningTotals: bad.warningTotals };
+    })(),
     errors: [],
   });
 

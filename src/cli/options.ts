@@ -4,8 +4,10 @@
  */
 import { z } from 'zod';
 import { parseIsoTime } from '../ecs/time.js';
-import { parseInterval } from '../engine/datemath.js';
+import { evalDateMath, parseDateMath, parseInterval } from '../engine/datemath.js';
 import { parseMalformedLimit } from '../io/input-checks.js';
+import { ColumnError, resolveColumns } from '../output/columns.js';
+import { isTimeZone } from '../output/display-time.js';
 import { UserFacingError } from './exit.js';
 
 export const FORMATS = ['pretty', 'ndjson', 'json', 'bulk'] as const;
@@ -31,6 +33,46 @@ const duration = z.string().transform((s, ctx) => {
     return z.NEVER;
   }
 });
+
+/**
+ * An instant for `--since`/`--until`: ISO-8601, or date math against the wall clock (`now-24h`,
+ * `now/d`), as Kibana's time picker takes it. Epoch milliseconds.
+ */
+export const instantOrDateMath = z.string().transform((s, ctx) => {
+  const iso = parseIsoTime(s);
+  if (iso !== undefined) return iso;
+  const dm = s.startsWith('now') ? parseDateMath(s) : undefined;
+  if (dm === undefined) {
+    ctx.addIssue({ code: 'custom', message: `expected an ISO-8601 time (2024-05-14T09:00:00Z) or date math (now-24h), got ${JSON.stringify(s)}` });
+    return z.NEVER;
+  }
+  return evalDateMath(dm, Date.now());
+});
+
+export const SUMMARY_STYLES = ['short', 'full', 'none'] as const;
+
+/** How the table and the summary look: --columns, --wide, --tz, --summary / -v / -q. */
+export const displayOptionsShape = {
+  columns: z
+    .string()
+    .transform((s, ctx) => {
+      try {
+        return resolveColumns(s.split(',').filter((c) => c.trim() !== ''));
+      } catch (e) {
+        if (!(e instanceof ColumnError)) throw e;
+        ctx.addIssue({ code: 'custom', message: e.message });
+        return z.NEVER;
+      }
+    })
+    .optional(),
+  wide: z.boolean().default(false),
+  tz: z
+    .string()
+    .refine(isTimeZone, { message: 'expected a time zone such as UTC, Europe/Berlin or America/New_York' })
+    .default('UTC'),
+  summary: z.enum(SUMMARY_STYLES, { message: `expected one of ${SUMMARY_STYLES.join(', ')}` }).optional(),
+  verbose: z.boolean().default(false),
+};
 
 const positiveInt = z
   .string()
@@ -109,6 +151,11 @@ export const scanOptionsSchema = z.object({
   follow: z.boolean().default(false),
   lateness: duration.optional(),
   debug: z.boolean().default(false),
+  count: z.boolean().default(false),
+  since: instantOrDateMath.optional(),
+  until: instantOrDateMath.optional(),
+  nested: z.boolean().default(false),
+  ...displayOptionsShape,
 });
 
 export type ScanOptions = z.infer<typeof scanOptionsSchema>;

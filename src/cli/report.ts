@@ -27,12 +27,13 @@ import { loadReportAssets } from '../output/report/assets.js';
 import { renderReportHtml } from '../output/report/html.js';
 import { ReportCollector, type ReportRule } from '../output/report/model.js';
 import { guardStream, openSink } from '../output/sink.js';
-import { renderDiagnostics } from '../output/summary.js';
+import { diagnosticText, renderDiagnostics } from '../output/summary.js';
 import { createChalk } from '../output/color.js';
 import { engineOptionsFrom, withConfigErrors } from './engine-options.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema } from './options.js';
-import { formatKqlWarning, loadActiveRule } from './rule-source.js';
+import { loadActiveRule } from './rule-source.js';
+import { kqlDiagnostic, problemDiagnostics, scanDiagnostics } from './diagnostics.js';
 import { detectionSection, inputSection } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
 
@@ -52,7 +53,7 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   requireInput(inputs, 'report');
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule, ast } = active;
-  const engineOpts = await engineOptionsFrom({ ...opts, explain: false }, active);
+  const engineOpts = await engineOptionsFrom(opts, active);
   const tracer = withConfigErrors(() => createFateTracer(rule, engineOpts));
   const assets = (() => {
     try {
@@ -119,12 +120,18 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
     }
 
     const { scan, fates } = withConfigErrors(() => tracer.finish());
-    const warnings = [
-      ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
-      ...scan.summary.timeIssues,
-      ...scan.warnings.map((w) => `run ${w.run}: ${w.message}`),
-    ];
-    const errors = scan.errors.map((e) => `run ${e.run}: ${e.message}`);
+    // Diagnostics as objects for the terminal (bounded there), as text for the page's model.
+    const diagnostics = scanDiagnostics({
+      problems: [],
+      malformed: acct.total.malformedByKind,
+      kqlWarnings: active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+      timeIssues: scan.summary.timeIssues,
+      eventsWithoutTime: scan.summary.eventsWithoutTime,
+      runWarnings: scan.warnings,
+      runErrors: scan.errors,
+    });
+    const warnings = diagnostics.warnings.map(diagnosticText);
+    const errors = diagnostics.errors.map(diagnosticText);
     const prefilterText = prefilterState || (scanJob.prefilter()?.needles.map((n) => n.text).join(', ') ?? '');
     const reportRule: ReportRule = {
       name: rule.name,
@@ -172,7 +179,8 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
         `${chalk.bold('report')} ${opts.output} (${(size / 1024).toFixed(0)} KiB): ${matched} matching event(s) on ${data.hosts.length} host(s), ` +
           `${scan.alerts.length} alert(s), ${data.nearMisses.total} near miss(es), ${data.pairs.length} pair(s)\n`,
       );
-      process.stderr.write(renderDiagnostics({ warnings: [...warnings, ...acct.problemLines()], errors }, chalk));
+      const bad = problemDiagnostics(acct.problems, acct.total.malformedByKind);
+      process.stderr.write(renderDiagnostics({ warnings: [...diagnostics.warnings, ...bad.warnings], errors: diagnostics.errors, warningTotals: bad.warningTotals }, chalk));
     }
     return scan.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;
   } catch (e) {

@@ -14,6 +14,8 @@ export interface ActiveRule {
   rule: Rule;
   /** Where the rule came from, for messages: the file, or "built-in rule". */
   origin: string;
+  /** The rule file, when it came from one. */
+  file?: string;
   ast: KueryNode;
   warnings: KqlWarning[];
 }
@@ -40,7 +42,7 @@ export async function loadActiveRule(file: string | undefined, ruleId: string | 
   } else if (ruleId !== undefined && ruleId !== BUILTIN_RULE.rule_id) {
     throw new UserFacingError(`--rule-id ${ruleId}: the built-in rule is ${BUILTIN_RULE.rule_id}; give --rule FILE to load another rule`);
   }
-  return { rule, origin, ...compileRuleQuery(rule.query, `${origin}: query`) };
+  return { rule, origin, ...(file !== undefined && { file }), ...compileRuleQuery(rule.query, `${origin}: query`) };
 }
 
 /** A released version of the built-in rule (loaded on demand: the catalog is only read when asked for). */

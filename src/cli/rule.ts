@@ -1,5 +1,11 @@
-/** `rule show`: the active rule's parameters as JSON, as Kibana's rules API would print them. */
+/**
+ * `rule show`: the active rule. On a terminal a readable page of what decides its alerts; as JSON
+ * (as Kibana's rules API prints it) with --format json or when stdout is not a terminal.
+ */
 import { z } from 'zod';
+import { createChalk } from '../output/color.js';
+import { renderRuleText } from '../output/rule-text.js';
+import { stdoutSink } from '../output/sink.js';
 import { EXIT_OK } from './exit.js';
 import { parseOptions, ruleVersionOption } from './options.js';
 import { loadActiveRule } from './rule-source.js';
@@ -10,13 +16,24 @@ const ruleOptionsSchema = z.object({
   ruleId: z.string().min(1).optional(),
   ruleVersion: ruleVersionOption.optional(),
   mapping: z.string().min(1).optional(),
+  format: z.enum(['text', 'json']).optional(),
+  color: z.boolean().optional(),
 });
 
 export async function runRuleShow(raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(ruleOptionsSchema, raw);
   const { rule, ast } = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const types = resolveFieldTypes(rule, opts.mapping);
-  process.stdout.write(`${JSON.stringify(rule, null, 2)}\n`);
+  const tty = process.stdout.isTTY === true;
+  const format = opts.format ?? (tty ? 'text' : 'json');
+  const out = stdoutSink();
+  if (format === 'json') {
+    await out.write(`${JSON.stringify(rule, null, 2)}\n`);
+  } else {
+    const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env: process.env, isTTY: tty });
+    await out.write(renderRuleText(rule, { chalk, ...(process.stdout.columns ? { width: process.stdout.columns } : {}) }));
+  }
+  await out.close();
   // The rule JSON stays as Kibana's API prints it on stdout; the field types are for the reader.
   process.stderr.write(`field types (${types.source}):\n${describeFieldTypes(ruleFields(rule, ast), types).join('\n')}\n`);
   return EXIT_OK;

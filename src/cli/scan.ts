@@ -5,6 +5,7 @@
  * alerts were written (unless --exit-zero), 0 when none, 2 for usage, rule or input errors.
  */
 import { availableParallelism } from 'node:os';
+import { timestampFieldsOf } from '../ecs/time.js';
 import type { AlertDocument } from '../engine/alert.js';
 import { sourceOfAlert } from '../engine/alert-source.js';
 import { ScanConfigError } from '../engine/scan-config.js';
@@ -19,15 +20,19 @@ import { createChalk } from '../output/color.js';
 import { createFormatter } from '../output/formatter.js';
 import type { HostTimelineCollector } from '../output/histogram.js';
 import { timelineCollector } from '../output/histogram-events.js';
+import { nestAlert } from '../output/nest.js';
 import { createProgress } from '../output/progress.js';
 import { guardStream, openSink, type OutputSink } from '../output/sink.js';
+import { JSON_MAX_PROBLEMS, renderDiagnostics, type SummaryStyle } from '../output/summary.js';
 import type { OutputFormat } from '../output/types.js';
+import { kqlDiagnostic, scanDiagnostics } from './diagnostics.js';
+import { engineOptions } from './engine-options.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema, type ScanOptions } from './options.js';
-import { formatKqlWarning, loadActiveRule, type ActiveRule } from './rule-source.js';
+import { loadActiveRule, type ActiveRule } from './rule-source.js';
 import { queryTypeTable, resolveFieldTypes } from './field-types.js';
 import type { FieldTypeTable } from '../kql/compile-typed.js';
-import { detectionSection, inputSection } from './scan-summary.js';
+import { detectionSection, inputSection, timeFilterRow } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
 import { Interrupted, trapStopSignals } from './interrupt.js';
 import { batchPause } from './test-hooks.js';
@@ -74,25 +79,31 @@ function prefilterOff(opts: ScanOptions): string {
   return 'none: the query has no required literal';
 }
 
-/** The library options the command line asks for (the state file loaded, --runs read). */
-export async function libraryOptions(opts: ScanOptions, active: ActiveRule): Promise<ScanFilesOptions> {
-  const lib: ScanFilesOptions = {
+/** On a terminal the pretty table ends with a per-host histogram of matches and alerts over time. */
+function wantsHistogram(opts: ScanOptions, format: OutputFormat): boolean {
+  return format === 'pretty' && process.stdout.isTTY === true && opts.output === undefined && !opts.count;
+}
+
+/**
+ * The library options the command line asks for (--runs read). The --state file is not loaded here:
+ * the state session loads it under its lock (runScan, prepare).
+ */
+export async function libraryOptions(opts: ScanOptions, active: ActiveRule, format: OutputFormat): Promise<ScanFilesOptions> {
+  // json lists every problem (up to a bound); human output shows ten of each kind.
+  const maxProblems = format === 'json' ? JSON_MAX_PROBLEMS : undefined;
+  return {
+    ...(await engineOptions({ ...opts, state: undefined }, active.rule, maxProblems === undefined ? {} : { maxTimeIssues: maxProblems })),
     rule: active.rule,
     query: active.ast,
-    space: opts.space,
     strict: opts.strict,
     prefilter: opts.prefilter,
     // Field types (--mapping, else ECS with Elastic Defend's process data stream where the rule reads it).
     fieldTypes: resolveFieldTypes(active.rule, opts.mapping),
+    ...(opts.since !== undefined && { since: opts.since }),
+    ...(opts.until !== undefined && { until: opts.until }),
+    ...(maxProblems !== undefined && { maxProblems }),
     ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
   };
-  const copied = ['mode', 'ruleUuid', 'start', 'end', 'interval', 'from', 'historyWindowStart', 'maxSignals'] as const;
-  for (const k of copied) if (opts[k] !== undefined) Object.assign(lib, { [k]: opts[k] });
-  if (opts.runs !== undefined) {
-    if (opts.start !== undefined || opts.end !== undefined) throw new UserFacingError('--runs replaces --start/--end: give one or the other');
-    lib.runs = (await readRunTimes(opts.runs)).map((r) => r.time);
-  }
-  return lib;
 }
 
 /** The scan with its configuration checked: schedule parameters and the (locked, loaded) state file. */
@@ -110,11 +121,6 @@ async function prepare(inputs: string[], lib: ScanFilesOptions, session: StateSe
   }
 }
 
-/** On a terminal the pretty table ends with a per-host histogram of matches and alerts over time. */
-function wantsHistogram(opts: ScanOptions): boolean {
-  return (opts.format ?? defaultFormat(opts.output)) === 'pretty' && process.stdout.isTTY === true && opts.output === undefined;
-}
-
 /** What an interrupted batch scan left behind, for its one stderr line. */
 function keptMessage(e: Interrupted, opts: { output?: string | undefined; state?: string | undefined }): string | undefined {
   const files = [opts.output !== undefined && opts.output !== '-' ? `--output ${opts.output}` : '', opts.state !== undefined ? `--state ${opts.state}` : ''].filter((f) => f !== '');
@@ -122,38 +128,64 @@ function keptMessage(e: Interrupted, opts: { output?: string | undefined; state?
   return e.afterCommit ? `${files.join(' and ')} written` : `${files.join(' and ')} left as ${files.length > 1 ? 'they were' : 'it was'}`;
 }
 
-async function writeResult(
-  opts: ScanOptions,
-  active: ActiveRule,
-  result: ScanFilesResult,
-  sink: OutputSink,
-  typeTable: FieldTypeTable,
-  expanded: ExpandedInputs,
-  histogram?: HostTimelineCollector,
-  check: () => void = () => {},
-): Promise<void> {
+/** How the scan's result is written: its format, the field types --explain evaluates with, the inputs as expanded. */
+interface ResultContext {
+  format: OutputFormat;
+  typeTable: FieldTypeTable;
+  expanded: ExpandedInputs;
+  histogram?: HostTimelineCollector | undefined;
+  /** Called before each alert is written: throws once a stop signal arrived. */
+  check?: () => void;
+}
+
+async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFilesResult, sink: OutputSink, ctx: ResultContext): Promise<void> {
+  const { format, typeTable, expanded, histogram, check = () => {} } = ctx;
   const env = process.env;
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stdout.isTTY === true && opts.output === undefined });
   const diagnosticsChalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
-  const late = lateEventsWarning(result.summary.late, opts.state);
-  const warnings = [
-    ...active.warnings.map((w) => formatKqlWarning(`${active.origin}: query`, w)),
-    ...(expanded.skipped.length > 0 ? [expanded.skippedWarning()] : []),
-    ...(late ? [late] : []),
-    ...result.accounting.problemLines(),
-    ...result.summary.timeIssues,
-    ...result.summary.depthIssues,
-    ...result.warnings.map((w) => `run ${w.run}: ${w.message}`),
-  ];
-  const errors = result.errors.map((e) => `run ${e.run}: ${e.message}`);
-  const formatter = createFormatter(opts.format ?? defaultFormat(opts.output), {
+  const acct = result.accounting;
+  const diagnostics = scanDiagnostics({
+    problems: acct.problems,
+    malformed: acct.total.malformedByKind,
+    kqlWarnings: active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+    skipped: expanded.skipped,
+    lateWarning: lateEventsWarning(result.summary.late, opts.state),
+    timeIssues: result.summary.timeIssues,
+    eventsWithoutTime: result.summary.eventsWithoutTime,
+    depthIssues: result.summary.depthIssues,
+    eventsTooDeep: result.summary.eventsTooDeep,
+    runWarnings: result.warnings,
+    runErrors: result.errors,
+  });
+  const literals = result.prefilter === null ? prefilterOff(opts) : result.prefilter.needles.map((n) => n.text).join(', ');
+  const input = inputSection(acct.total, acct.files.size, result.matched, literals, expanded);
+  if (opts.since !== undefined || opts.until !== undefined) input.rows.push(timeFilterRow(result.outsideSinceUntil));
+  const summary = [input, detectionSection(result.summary, timestampFieldsOf(active.rule))];
+  // --quiet still says, in one line, when lines were malformed, files skipped or events late.
+  const quietLine = (): void => {
+    if (!opts.quiet) return;
+    const line = quietTotalsLine(acct.total, expanded.skipped.length, result.summary.late);
+    if (line) process.stderr.write(`kmod-enum-detect: ${line}\n`);
+  };
+
+  if (opts.count) {
+    // -c: the number of alerts, as grep -c counts lines; warnings still go to stderr.
+    await sink.write(`${result.alerts.length}\n`);
+    process.stderr.write(renderDiagnostics(diagnostics, diagnosticsChalk));
+    quietLine();
+    return;
+  }
+  const style: SummaryStyle = opts.quiet ? 'none' : opts.verbose ? 'full' : (opts.summary ?? 'short');
+  const formatter = createFormatter(format, {
     sink,
     chalk,
     diagnosticsChalk,
     space: opts.space,
-    summary: opts.quiet ? 'none' : 'full',
+    summary: style,
     // A pty can report 0 columns; then the formatter picks its default width.
     ...(process.stdout.columns ? { width: process.stdout.columns } : {}),
+    ...(opts.columns !== undefined && { columns: opts.columns }),
+    time: { timeZone: opts.tz, wide: opts.wide },
     histogram: histogram !== undefined,
   });
   for (const alert of histogram ? result.alerts : []) histogram!.addEvent(sourceOfAlert(alert), 'alert');
@@ -161,20 +193,11 @@ async function writeResult(
   for (const alert of result.alerts) {
     if (sink.closed) break;
     check();
-    await formatter.alert(opts.explain ? withExplanation(active.ast, alert, typeTable) : alert);
+    const doc = opts.explain ? withExplanation(active.ast, alert, typeTable) : alert;
+    await formatter.alert(opts.nested ? nestAlert(doc) : doc);
   }
-  const literals = result.prefilter === null ? prefilterOff(opts) : result.prefilter.needles.map((n) => n.text).join(', ');
-  const acct = result.accounting;
-  await formatter.end({
-    summary: [inputSection(acct.total, acct.files.size, result.matched, literals, expanded), detectionSection(result.summary)],
-    warnings,
-    errors,
-    ...(histogram && { timeline: histogram.timeline() }),
-  });
-  if (opts.quiet) {
-    const line = quietTotalsLine(acct.total, expanded.skipped.length, result.summary.late);
-    if (line) process.stderr.write(`kmod-enum-detect: ${line}\n`);
-  }
+  await formatter.end({ summary, ...diagnostics, ...(histogram && { timeline: histogram.timeline() }) });
+  quietLine();
 }
 
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {
@@ -186,7 +209,8 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     return runFollow(inputs, opts);
   }
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
-  const lib = await libraryOptions(opts, active);
+  const format = opts.format ?? defaultFormat(opts.output);
+  const lib = await libraryOptions(opts, active, format);
   // A clause Elasticsearch would refuse for its field's type is a usage error, before any input is read.
   const typeTable = queryTypeTable(active.ast, lib.fieldTypes!);
   const expanded = await expandInputs(inputs, { glob: opts.glob, exclude: opts.exclude });
@@ -224,7 +248,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   const trace = opts.debug ? (msg: string) => process.stderr.write(`kmod-enum-detect: debug: ${msg}\n`) : undefined;
   const pause = batchPause(process.env);
   const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env: process.env });
-  const histogram = wantsHistogram(opts) ? timelineCollector(active.rule) : undefined;
+  const histogram = wantsHistogram(opts, format) ? timelineCollector(active.rule) : undefined;
 
   try {
     let result: ScanFilesResult;
@@ -250,7 +274,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     }
     // Nothing passes as clean that was not read: undecodable files and --max-malformed fail the run.
     inputVerdicts(result.accounting, opts.maxMalformed);
-    await writeResult(opts, active, result, sink, typeTable, expanded, histogram, () => interrupt.check());
+    await writeResult(opts, active, result, sink, { format, typeTable, expanded, histogram, check: () => interrupt.check() });
     // Outputs are committed together, with signals held back so they are all written or none: the
     // state is written (and fsynced) first, so a state that cannot be written leaves the old --output
     // file as it was; then the output replaces its target, then the state replaces its own. stdout has

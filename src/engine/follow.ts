@@ -38,7 +38,7 @@ import type { AlertDocument } from './alert.js';
 import { DateMathError, fixedOffset, parseInterval, parseRuleRange } from './datemath.js';
 import { combinationsOf, compareTerms } from './new-terms.js';
 import type { RunMessage } from './schedule.js';
-import { createScanner, ScanConfigError, type LostDetection, type ScanOptions, type ScanResult, type ScanSummary } from './scan.js';
+import { createScanner, ScanConfigError, type LostDetection, type ScanOptions, type ScanResult, type ScanSummary, type TimeIssue } from './scan.js';
 import type { LoadedState, ScanState } from './state.js';
 
 const MAX_LATE_SAMPLES = 10;
@@ -142,11 +142,11 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
   let pending: Array<{ event: SourceEvent; time: number | undefined }> = [];
   let eventsAdded = 0;
   let eventsWithoutTime = 0;
-  const timeIssues: string[] = [];
+  const timeIssues: TimeIssue[] = [];
   const combos = new Set<string>();
   for (const c of initialState?.state.combos ?? []) combos.add(JSON.stringify(c.values));
   const late: LateArrivals = { count: 0, samples: [], beforeState: 0 };
-  const depth = { eventsTooDeep: 0, depthIssues: [] as string[] };
+  const depth = { eventsTooDeep: 0, depthIssues: [] as TimeIssue[] };
 
   // Summed over steps.
   const totals = { eventsWithoutCombination: 0, runsSimulated: 0, runsWithMatches: 0, tuplesWithCandidates: 0, catchupTuples: 0, alerts: 0, truncatedRuns: 0 };
@@ -259,7 +259,7 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
         eventsWithoutTime++;
         if (timeIssues.length < MAX_TIME_ISSUE_SAMPLES) {
           const what = t.reason === 'missing' ? `no ${t.field}` : `${t.field} ${JSON.stringify(t.value)} is not a valid date`;
-          timeIssues.push(`${event.origin.file}:${event.origin.line}: ${what}`);
+          timeIssues.push({ file: event.origin.file, line: event.origin.line, message: what });
         }
         pending.push({ event, time: undefined });
         return;

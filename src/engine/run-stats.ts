@@ -7,7 +7,7 @@
 import { formatTime } from '../ecs/time.js';
 import type { AlertMode } from './alert.js';
 import { wrapConfig, type ScanConfig } from './scan-config.js';
-import type { ScanIntake } from './scan-intake.js';
+import type { ScanIntake, TimeIssue } from './scan-intake.js';
 import type { LostDetection, TupleDecisions } from './scan-tuples.js';
 import { explicitSchedule, regularSchedule, type Schedule } from './schedule.js';
 
@@ -17,9 +17,9 @@ export interface ScanSummary {
   ruleUuid: string;
   space: string;
   eventsAdded: number;
-  /** Matching events without a usable time (never in any window); samples as `file:line: why`. */
+  /** Matching events without a usable time (never in any window); samples of where and why. */
   eventsWithoutTime: number;
-  timeIssues: string[];
+  timeIssues: TimeIssue[];
   /** new_terms: matching events lacking a value in some new-terms field. */
   eventsWithoutCombination: number;
   distinctCombinations: number;
@@ -40,10 +40,10 @@ export interface ScanSummary {
   cumulative: { runs: number; alerts: number };
   /**
    * Matching events nested deeper than Elasticsearch accepts (ecs/depth.ts): never indexed, so not
-   * evaluated here either; samples as `file:line: why`.
+   * evaluated here either; samples of where and why.
    */
   eventsTooDeep: number;
-  depthIssues: string[];
+  depthIssues: TimeIssue[];
   /**
    * Matching events older than the state file's last run and before the first window this invocation
    * searches: no run can find them new (Kibana would never have seen them in a window either), so they

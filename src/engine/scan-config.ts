@@ -61,6 +61,8 @@ export interface ScanOptions {
    * passes a builder of the identity fields only, since it reports events, not documents.
    */
   alertDocument?: AlertBuilder;
+  /** How many events without a usable time (or nested too deep) are kept as samples (all are counted); default 10. */
+  maxTimeIssues?: number;
 }
 
 export type AlertBuilder = (ctx: AlertContext, input: AlertInput) => AlertDocument;

@@ -21,6 +21,8 @@ import type { Rule } from '../rule/schema.js';
 import type { AlertMode } from './alert.js';
 import { createScanJob } from './read-job.js';
 import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
+import { createTimeFilter } from './time-filter.js';
+import { timestampFieldsOf } from '../ecs/time.js';
 
 /** A scan end to end: the rule, the engine's options (mode, schedule, state) and how to read. */
 export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
@@ -43,6 +45,15 @@ export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
   onProgress?: (p: ScanProgress) => void;
   /** Asked after each read; true stops reading (the alerts are then those of the events read). */
   shouldStop?: () => boolean;
+  /**
+   * Only events whose time (the rule's) is within these bounds take part (`--since`/`--until`, epoch
+   * ms, inclusive); the others are left out entirely, as if not in the input. Unlike `start`/`end`,
+   * which place the schedule and keep earlier events as history.
+   */
+  since?: number;
+  until?: number;
+  /** Bad lines kept as problems (all are counted); default 10. */
+  maxProblems?: number;
   /** After each read, the events the query matched in it, in input order (before the engine sees them). */
   onMatches?: (events: readonly SourceEvent[]) => void;
   /**
@@ -56,6 +67,8 @@ export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
 export interface ScanProgress extends ReadProgress {
   events: number;
   matches: number;
+  /** Input lines read so far. */
+  lines: number;
 }
 
 /** The engine's result plus what the reading found: accounting, event counts, the calibrated prefilter. */
@@ -64,8 +77,10 @@ export interface ScanFilesResult extends ScanResult {
   accounting: Accounting;
   /** Events decoded and in the rule's index patterns. */
   events: number;
-  /** Of them, the events the query matched (what the engine was given). */
+  /** Of them, the events the query matched. */
   matched: number;
+  /** Of the matched, those `since`/`until` left out (the engine was given the rest). */
+  outsideSinceUntil: number;
   /** The literal prefilter as calibrated on the data; null when lines were all parsed. */
   prefilter: Prefilter | null;
   /** Inputs read by worker threads. */
@@ -92,7 +107,7 @@ export function defaultMode(rule: Rule): AlertMode {
  * bad line under `strict`).
  */
 export function createFileScan(inputs: readonly string[], options: ScanFilesOptions): FileScan {
-  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, signal: optionSignal, ...engine } = options;
+  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, signal: optionSignal, since, until, maxProblems, ...engine } = options;
   const mode = options.mode ?? defaultMode(rule);
   const ast = query ?? parseKql(rule.query);
   // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise the rule_id.
@@ -102,13 +117,14 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   // Field types: clauses on non-keyword fields are evaluated by type and demand no prefilter literal.
   const typeTable = engine.fieldTypes === undefined ? undefined : fieldTypeTable(engine.fieldTypes, queryFields(ast));
   const pf = prefilter && !strict ? derivePrefilter(typeTable === undefined ? ast : prefilterQuery(ast, typeTable)) : null;
+  const inTime = since !== undefined || until !== undefined ? createTimeFilter({ since, until }, timestampFieldsOf(rule)) : undefined;
 
   const run = async (hooks: ScanHooks = {}): Promise<ScanFilesResult> => {
     const progress = hooks.onProgress ?? onProgress;
     const stop = hooks.shouldStop ?? shouldStop;
     const matchesSeen = hooks.onMatches ?? onMatches;
     const signal = hooks.signal ?? optionSignal;
-    const accounting = new Accounting({ strict });
+    const accounting = new Accounting({ strict, ...(maxProblems !== undefined && { maxProblems }) });
     const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }) });
     let bytes: ReadProgress = { bytesDone: 0 };
     const read = readInputs(inputs, scanJob.job, accounting, {
@@ -121,15 +137,19 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
     });
     let events = 0;
     let matched = 0;
+    let outsideSinceUntil = 0;
     for await (const batch of signal ? untilAborted(read.batches, signal) : read.batches) {
       events += batch.events;
       matched += batch.matches.length;
-      matchesSeen?.(batch.matches);
-      for (const ev of batch.matches) scanner.add(ev);
-      progress?.({ ...bytes, events, matches: matched });
+      // The events the engine is given: those within --since/--until.
+      const kept = inTime ? batch.matches.filter((ev) => inTime(ev.source)) : batch.matches;
+      outsideSinceUntil += batch.matches.length - kept.length;
+      matchesSeen?.(kept);
+      for (const ev of kept) scanner.add(ev);
+      progress?.({ ...bytes, events, matches: matched, lines: accounting.total.read });
       if (stop?.()) break;
     }
-    return { ...scanner.finish(), accounting, events, matched, prefilter: scanJob.prefilter(), splitFiles: read.splitFiles() };
+    return { ...scanner.finish(), accounting, events, matched, outsideSinceUntil, prefilter: scanJob.prefilter(), splitFiles: read.splitFiles() };
   };
   return { mode, run };
 }

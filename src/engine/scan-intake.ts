@@ -16,6 +16,13 @@ import type { StoredEvent } from './state.js';
 
 const MAX_TIME_ISSUE_SAMPLES = 10;
 
+/** A matching event the engine could not use (no usable time, nested too deep), by where it was read. */
+export interface TimeIssue {
+  file: string;
+  line: number;
+  message: string;
+}
+
 /** A query-mode match, with the sort keys of its hit. */
 export interface QueryCandidate {
   event: StoredEvent;
@@ -48,10 +55,10 @@ export class ScanIntake {
   /** Times of matching events, merged into clusters no wider apart than a window (for "runs with matches"). */
   readonly matchSpans: Cluster<null>[] = [];
   readonly queryEvents: QueryCandidate[] = [];
-  /** Samples of matching events without a usable time, as `file:line: why`. */
-  readonly timeIssues: string[] = [];
+  /** Samples of matching events without a usable time (all are counted). */
+  readonly timeIssues: TimeIssue[] = [];
   /** Samples of matching events nested deeper than Elasticsearch accepts (ecs/depth.ts). */
-  readonly depthIssues: string[] = [];
+  readonly depthIssues: TimeIssue[] = [];
   eventsTooDeep = 0;
   /** Matching events older than the state's last run that no run searches (ScanSummary.late). */
   readonly late = { events: 0, first: Number.POSITIVE_INFINITY, last: Number.NEGATIVE_INFINITY };
@@ -61,7 +68,11 @@ export class ScanIntake {
   minTime: number | undefined;
   maxTime: number | undefined;
 
-  constructor(private readonly cfg: ScanConfig) {
+  constructor(
+    private readonly cfg: ScanConfig,
+    /** How many events without a usable time (or nested too deep) are kept as samples. */
+    private readonly maxTimeIssues = MAX_TIME_ISSUE_SAMPLES,
+  ) {
     this.tracker = new NewTermsTracker<StoredEvent>(cfg.newTermsFields, cfg.mergeGap, cfg.termCodecs);
     const loaded = cfg.loaded;
     if (!loaded) return;
@@ -81,8 +92,9 @@ export class ScanIntake {
     this.eventsAdded++;
     if (isTooDeep(ev.source)) {
       this.eventsTooDeep++;
-      if (this.depthIssues.length < MAX_TIME_ISSUE_SAMPLES) {
-        this.depthIssues.push(`${ev.origin.file}:${ev.origin.line}: nested deeper than ${MAX_NESTING_DEPTH} levels: Elasticsearch would refuse to index it, so it is not evaluated`);
+      if (this.depthIssues.length < this.maxTimeIssues) {
+        const message = `nested deeper than ${MAX_NESTING_DEPTH} levels: Elasticsearch would refuse to index it, so it is not evaluated`;
+        this.depthIssues.push({ file: ev.origin.file, line: ev.origin.line, message });
       }
       return;
     }
@@ -90,9 +102,9 @@ export class ScanIntake {
     const t = eventTimeOf(ev.source, ts);
     if (!t.ok) {
       this.eventsWithoutTime++;
-      if (this.timeIssues.length < MAX_TIME_ISSUE_SAMPLES) {
+      if (this.timeIssues.length < this.maxTimeIssues) {
         const what = t.reason === 'missing' ? `no ${t.field}` : `${t.field} ${JSON.stringify(t.value)} is not a valid date`;
-        this.timeIssues.push(`${ev.origin.file}:${ev.origin.line}: ${what}`);
+        this.timeIssues.push({ file: ev.origin.file, line: ev.origin.line, message: what });
       }
       return;
     }

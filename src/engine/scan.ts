@@ -26,6 +26,7 @@ export { DEFAULT_KIBANA_VERSION, DEFAULT_SPACE, ScanConfigError, type ScanOption
 export type { ObservedCandidate, ScanObserver, TupleObservation } from './scan-observer.js';
 export type { LostDetection } from './scan-tuples.js';
 export type { LateEvents, ScanSummary } from './run-stats.js';
+export type { TimeIssue } from './scan-intake.js';
 
 /** What `finish` gives: the alerts, the summary, Kibana's warnings and gap errors, the state to save. */
 export interface ScanResult {
@@ -83,7 +84,7 @@ function finish(cfg: ScanConfig, intake: ScanIntake, opts: ScanOptions): ScanRes
  */
 export function createScanner(rule: Rule, opts: ScanOptions): Scanner {
   const cfg = resolveScanConfig(rule, opts);
-  const intake = new ScanIntake(cfg);
+  const intake = new ScanIntake(cfg, opts.maxTimeIssues);
   return {
     add: (ev) => intake.add(ev),
     finish: () => finish(cfg, intake, opts),

@@ -109,3 +109,13 @@ export function recognizeShape(v: unknown): ShapeResult {
   if (hit) return { ok: true, shape: hit.shape, events: [hit.event] };
   return { ok: true, shape: 'bare', events: [bare(v)] };
 }
+
+/**
+ * The hits of a container record (a search response's `hits.hits`, or an array of hits), in the
+ * order recognizeShape gives their events; undefined for a record that is one event.
+ */
+export function containerHits(v: unknown): unknown[] | undefined {
+  if (Array.isArray(v)) return v;
+  if (isPlainObject(v) && isPlainObject(v.hits) && Array.isArray(v.hits.hits)) return v.hits.hits;
+  return undefined;
+}

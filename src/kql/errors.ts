@@ -4,6 +4,7 @@
  * `field name`, `value`, `literal`, `whitespace`. Unlike Kibana, the error also carries line and
  * column, because rule files hold multi-line queries.
  */
+import { excerpt } from '../output/text.js';
 
 /** 1-based line and column of a 0-based offset; a line ends at LF, CRLF or a lone CR. */
 export function lineColumnAt(text: string, offset: number): { line: number; column: number; lineStart: number; lineEnd: number } {
@@ -74,10 +75,15 @@ export class KqlSyntaxError extends Error {
     this.query = init.query;
   }
 
-  /** The message, the offending line of the query and a caret under the spot; for humans on stderr. */
+  /**
+   * The message, the offending line of the query and a caret under the spot; for humans on stderr.
+   * A long line is cut to a window of at most 200 characters around the spot (a 10,000-parenthesis
+   * query must not echo 10 KB), marked with `…`.
+   */
   format(): string {
     const { lineStart, lineEnd } = lineColumnAt(this.query, this.offset);
     const where = this.query.includes('\n') || this.query.includes('\r') ? `line ${this.line}, column ${this.column}: ` : '';
-    return [`${where}${this.shortMessage}`, this.query.slice(lineStart, lineEnd), '-'.repeat(this.column - 1) + '^'].join('\n');
+    const shown = excerpt(this.query.slice(lineStart, lineEnd), this.column);
+    return [`${where}${this.shortMessage}`, shown.text, '-'.repeat(shown.column - 1) + '^'].join('\n');
   }
 }

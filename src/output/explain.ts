@@ -4,8 +4,69 @@
  * Field values come from events and may be attacker-controlled, so they are sanitised for terminals.
  */
 import type { ChalkInstance } from 'chalk';
+import { getFieldValues } from '../ecs/fields.js';
+import { parseEventTime } from '../ecs/time.js';
+import type { EventFateRecord } from '../engine/fate.js';
 import type { ClauseCounts, Explanation, ExplanationSummary, FieldEvidence } from '../kql/explain.js';
-import { padEnd, sanitize, truncate } from './text.js';
+import { fateText } from './fate-text.js';
+import { commandLine, fieldText } from './columns.js';
+import { clipMiddle, padEnd, sanitize, truncate } from './text.js';
+
+/** Who did what, when and where it was read: what a person needs to recognise an event. */
+export interface EventFacts {
+  /** `file:line`, stdin named `stdin` rather than `-`. */
+  place: string;
+  /** `@timestamp`, UTC ISO-8601 with milliseconds (as the alert table's time). */
+  time: string | null;
+  /** `event.ingested` when it differs from `@timestamp` (the v210 rule's event time). */
+  ingested: string | null;
+  host: string | null;
+  user: string | null;
+  commandLine: string | null;
+  index: string | null;
+}
+
+/** How a source is named to people: stdin is `stdin`, not `-`. */
+export function sourceName(file: string): string {
+  return file === '-' ? 'stdin' : file;
+}
+
+function isoOf(doc: Record<string, unknown>, path: string): string | null {
+  const v = getFieldValues(doc, path)[0];
+  const ms = v === undefined || v === null || v === '' ? undefined : parseEventTime(v);
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+export function eventFacts(ev: { source: Record<string, unknown>; origin: { file: string; line: number }; index?: string }): EventFacts {
+  const time = isoOf(ev.source, '@timestamp');
+  const ingested = isoOf(ev.source, 'event.ingested');
+  const orNull = (s: string): string | null => (s === '' ? null : s);
+  return {
+    place: `${sourceName(ev.origin.file)}:${ev.origin.line}`,
+    time,
+    ingested: ingested === time ? null : ingested,
+    host: orNull(fieldText(ev.source, 'host.name') || fieldText(ev.source, 'host.hostname')),
+    user: orNull(fieldText(ev.source, 'user.name')),
+    commandLine: orNull(commandLine(ev.source)),
+    index: ev.index ?? null,
+  };
+}
+
+/**
+ * One line naming the event: `file:line  time  host  user  $ command line`, then its index; values
+ * from the event sanitised, the command line cut to 200 characters.
+ */
+export function renderEventHeader(f: EventFacts, chalk: ChalkInstance): string {
+  const dash = chalk.dim('-');
+  const parts = [
+    chalk.bold(sanitize(f.place)),
+    f.time === null ? dash : chalk.dim(f.time) + (f.ingested === null ? '' : chalk.dim(` (ingested ${f.ingested})`)),
+    f.host === null ? dash : chalk.cyan(sanitize(f.host)),
+    f.user === null ? dash : chalk.yellow(sanitize(f.user)),
+    f.commandLine === null ? dash : `$ ${chalk.bold(clipMiddle(sanitize(f.commandLine)))}`,
+  ];
+  return parts.join('  ') + (f.index === null ? '' : chalk.dim(`  ${sanitize(f.index)}`));
+}
 
 export interface TreeOptions {
   /** Longest KQL text shown per node before it is cut with an ellipsis. */
@@ -97,6 +158,19 @@ export function renderExplanationTree(expl: Explanation, chalk: ChalkInstance, o
 export function renderExplanationSummary(summary: ExplanationSummary, chalk: ChalkInstance): string {
   const text = sanitize(summary.text);
   return summary.matched ? `${chalk.green('MATCH')}     ${text}` : `${chalk.red('NO MATCH')}  ${text}`;
+}
+
+/**
+ * What the scheduled rule made of a matching event (its fate, src/engine/fate.ts): one line, and for
+ * an event with several term combinations that fared differently one more line per combination.
+ */
+export function renderFate(fate: EventFateRecord | string, chalk: ChalkInstance): string {
+  const label = (kind: string): string => (kind === 'alerted' ? chalk.green('ALERT    ') : chalk.yellow('NO ALERT '));
+  if (typeof fate === 'string') return `${label('none')} ${sanitize(fate)}`;
+  const head = `${label(fate.fate.kind)} ${sanitize(fateText(fate.fate))}`;
+  if (fate.terms.length <= 1 || fate.terms.every((t) => t.fate.kind === fate.fate.kind)) return head;
+  const per = fate.terms.map((t) => `          ${chalk.dim(sanitize(t.values.join(' | ')))}: ${sanitize(fateText(t.fate))}`);
+  return [head, ...per].join('\n');
 }
 
 /** The machine form: verdict, summary and full tree (all plain JSON). */

@@ -3,6 +3,8 @@ import { createBulkFormatter } from './bulk.js';
 import { createJsonFormatter } from './json.js';
 import { createNdjsonFormatter } from './ndjson.js';
 import { createPrettyFormatter } from './pretty.js';
+import type { ColumnSpec } from './columns.js';
+import type { TimeDisplay } from './display-time.js';
 import type { OutputSink } from './sink.js';
 import type { SummaryStyle } from './summary.js';
 import type { Formatter, OutputFormat, ScanReport, TextWriter } from './types.js';
@@ -17,6 +19,10 @@ export interface FormatterOptions {
   diagnosticsChalk?: ChalkInstance;
   /** pretty: terminal width. */
   width?: number;
+  /** pretty: the columns (`--columns`); default: the table's own choice. */
+  columns?: readonly ColumnSpec[];
+  /** pretty: how times are shown (`--tz`, `--wide`); default compact UTC. */
+  time?: TimeDisplay;
   /** bulk: Kibana space of the alerts index. */
   space?: string;
   /** How the summary is printed on stderr (not for json). */
@@ -38,6 +44,8 @@ export function createFormatter(format: OutputFormat, opts: FormatterOptions): F
         ...common,
         ...(opts.chalk && { chalk: opts.chalk }),
         ...(opts.width !== undefined && { width: opts.width }),
+        ...(opts.columns !== undefined && { columns: opts.columns }),
+        ...(opts.time !== undefined && { time: opts.time }),
         ...(opts.histogram !== undefined && { histogram: opts.histogram }),
       });
     case 'ndjson':

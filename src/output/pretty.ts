@@ -1,60 +1,18 @@
+/**
+ * `--format pretty`: alerts as a table fitted to the terminal (any width from 80 up; narrower
+ * terminals get one block per alert), then the footer on stderr. What each column shows lives in
+ * columns.ts; here is only layout: widths, cutting, padding, colour.
+ */
 import type { ChalkInstance } from 'chalk';
 import { getFieldValues } from '../ecs/fields.js';
 import { plainChalk } from './color.js';
+import { COLUMN_SPECS, DEFAULT_COLUMNS, needsYear, type CellContext, type ColumnSpec } from './columns.js';
+import { UTC_DISPLAY, type TimeDisplay } from './display-time.js';
 import type { OutputSink } from './sink.js';
 import { renderHostHistogram } from './histogram.js';
 import { renderFooter, type SummaryStyle } from './summary.js';
-import { displayWidth, padEnd, sanitize, truncate } from './text.js';
+import { displayWidth, elidePath, padEnd, sanitize, truncate } from './text.js';
 import type { AlertDocument, Formatter, TextWriter } from './types.js';
-
-type Paint = (chalk: ChalkInstance, text: string) => string;
-
-interface Column {
-  header: string;
-  cell(doc: AlertDocument): string;
-  paint: Paint;
-  /** Fixed columns keep their width; the others share what is left of the terminal. */
-  fixed?: boolean;
-}
-
-function leafText(v: unknown): string {
-  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
-}
-
-function fieldText(doc: AlertDocument, path: string, sep = ', '): string {
-  return getFieldValues(doc, path).map(leafText).join(sep);
-}
-
-/** ECS times are shown as UTC ISO-8601 with milliseconds whatever offset the event carried. */
-export function isoTime(value: string): string {
-  if (value === '') return value;
-  const t = Date.parse(value);
-  return Number.isNaN(t) ? value : new Date(t).toISOString();
-}
-
-// Quote an argument so the joined command line reads as the argv it came from.
-function shellQuote(arg: string): string {
-  return arg === '' || /[\s'"\\$`;&|<>*?()]/.test(arg) ? `'${arg.replace(/'/g, `'\\''`)}'` : arg;
-}
-
-function commandLine(doc: AlertDocument): string {
-  const line = fieldText(doc, 'process.command_line', ' ');
-  if (line !== '') return line;
-  return getFieldValues(doc, 'process.args').map(leafText).map(shellQuote).join(' ');
-}
-
-function parent(doc: AlertDocument): string {
-  return fieldText(doc, 'process.parent.executable') || fieldText(doc, 'process.parent.name');
-}
-
-const COLUMNS: readonly Column[] = [
-  { header: 'time', cell: (d) => isoTime(fieldText(d, 'kibana.alert.original_time')), paint: (c, s) => c.dim(s), fixed: true },
-  { header: 'host', cell: (d) => fieldText(d, 'host.name'), paint: (c, s) => c.cyan(s) },
-  { header: 'user', cell: (d) => fieldText(d, 'user.name'), paint: (c, s) => c.yellow(s) },
-  { header: 'command line', cell: commandLine, paint: (c, s) => c.bold(s) },
-  { header: 'parent', cell: parent, paint: (c, s) => c.magenta(s) },
-  { header: 'new terms', cell: (d) => fieldText(d, 'kibana.alert.new_terms'), paint: (c, s) => c.green(s) },
-];
 
 const GAP = '  ';
 const MIN_FLEX_WIDTH = 6;
@@ -91,19 +49,55 @@ export interface TableOptions {
   /** Terminal columns; every line fits in it. */
   width: number;
   chalk?: ChalkInstance;
+  /** The columns to show, in order (`--columns`); default: DEFAULT_COLUMNS, empty ones left out. */
+  columns?: readonly ColumnSpec[];
+  /** UTC compact by default; `--tz`, `--wide`. */
+  time?: TimeDisplay;
+}
+
+const byName = (name: string): ColumnSpec => COLUMN_SPECS.find((c) => c.name === name)!;
+
+/**
+ * Whether every alert's new terms already stand in its row (as the process and parent cells do for
+ * the v210 rule's executable pair): then a new terms column would only repeat them.
+ */
+function newTermsRepeatRow(alerts: readonly AlertDocument[], columns: readonly ColumnSpec[], ctx: CellContext): boolean {
+  return alerts.every((doc) => {
+    const cells = new Set(columns.map((c) => c.cell(doc, ctx)));
+    return getFieldValues(doc, 'kibana.alert.new_terms').every((v) => typeof v === 'string' && cells.has(v));
+  });
+}
+
+/** The default columns for these alerts: those with something to show, new terms only when they add to the row. */
+function defaultColumns(alerts: readonly AlertDocument[], ctx: CellContext): ColumnSpec[] {
+  const candidates = DEFAULT_COLUMNS.map(byName);
+  const filled = candidates.filter((c) => c.fixed === true || alerts.some((d) => c.cell(d, ctx) !== ''));
+  const others = filled.filter((c) => c.name !== 'new_terms');
+  return filled.length > others.length && !newTermsRepeatRow(alerts, others, ctx) ? filled : others;
+}
+
+/** A cell cut to `width`: paths in the middle (each of several values gets its share), the rest at the end. */
+function cut(column: ColumnSpec, text: string, width: number): string {
+  if (column.elision !== 'path' || displayWidth(text) <= width) return truncate(text, width);
+  const parts = text.split(', ');
+  const share = Math.floor((width - 2 * (parts.length - 1)) / parts.length);
+  if (parts.length === 1 || share < 4) return parts.length === 1 ? elidePath(text, width) : truncate(text, width);
+  return parts.map((p) => elidePath(p, share)).join(', ');
 }
 
 /**
- * Alerts as a table fitted to the terminal width, cells cut with an ellipsis. The new terms column
- * is left out when no alert has one (query mode). Too narrow for a table, each alert becomes a
- * block of `label: value` lines instead.
+ * Alerts as a table fitted to the terminal width: the time compact (`05-12 03:36:00Z`), paths cut in
+ * the middle so the file name stays (`/usr/…/kmod`), other cells cut at the end with an ellipsis.
+ * Too narrow for a table, each alert becomes a block of `label: value` lines instead.
  */
 export function renderAlertTable(alerts: readonly AlertDocument[], opts: TableOptions): string {
   const chalk = opts.chalk ?? plainChalk;
   if (alerts.length === 0) return chalk.green('No alerts.') + '\n';
-  const rawRows = alerts.map((doc) => COLUMNS.map((col) => sanitize(col.cell(doc))));
-  const columns = COLUMNS.filter((_, i) => i < COLUMNS.length - 1 || rawRows.some((r) => r[i] !== ''));
-  const rows = rawRows.map((r) => r.slice(0, columns.length).map((s) => (s === '' ? EMPTY : s)));
+  const time = opts.time ?? UTC_DISPLAY;
+  const all = opts.columns ?? COLUMN_SPECS;
+  const ctx: CellContext = { time, withYear: needsYear(alerts, all, time) };
+  const columns = opts.columns ? [...opts.columns] : defaultColumns(alerts, ctx);
+  const rows = alerts.map((doc) => columns.map((col) => sanitize(col.cell(doc, ctx))).map((s) => (s === '' ? EMPTY : s)));
 
   const natural = columns.map((col, i) => Math.max(displayWidth(col.header), ...rows.map((r) => displayWidth(r[i]!))));
   const widths = fitWidths(
@@ -113,12 +107,12 @@ export function renderAlertTable(alerts: readonly AlertDocument[], opts: TableOp
   );
   if (!widths) return renderStacked(columns, rows, opts.width, chalk);
 
-  const line = (cells: string[], paint: (i: number, s: string) => string) =>
+  const line = (cells: string[], paint: (i: number, s: string) => string, cutCell: (i: number, s: string) => string) =>
     cells
       .map((cell, i) => {
-        const cut = truncate(cell, widths[i]!);
+        const shown = cutCell(i, cell);
         // Pad outside the colour codes; the last cell is not padded, so no trailing blanks.
-        return paint(i, cut) + (i === cells.length - 1 ? '' : ' '.repeat(widths[i]! - displayWidth(cut)));
+        return paint(i, shown) + (i === cells.length - 1 ? '' : ' '.repeat(widths[i]! - displayWidth(shown)));
       })
       .join(GAP);
 
@@ -126,19 +120,26 @@ export function renderAlertTable(alerts: readonly AlertDocument[], opts: TableOp
     line(
       columns.map((c) => c.header),
       (_, s) => chalk.bold.underline(s),
+      (i, s) => truncate(s, widths[i]!),
     ),
-    ...rows.map((r) => line(r, (i, s) => (s === EMPTY ? chalk.dim(s) : columns[i]!.paint(chalk, s)))),
+    ...rows.map((r) =>
+      line(
+        r,
+        (i, s) => (s === EMPTY ? chalk.dim(s) : columns[i]!.paint(chalk, s)),
+        (i, s) => cut(columns[i]!, s, widths[i]!),
+      ),
+    ),
   ];
   return out.join('\n') + '\n';
 }
 
-function renderStacked(columns: readonly Column[], rows: readonly string[][], width: number, chalk: ChalkInstance): string {
+function renderStacked(columns: readonly ColumnSpec[], rows: readonly string[][], width: number, chalk: ChalkInstance): string {
   const labelWidth = Math.max(...columns.map((c) => displayWidth(c.header))) + 1;
   const blocks = rows.map((r) =>
     columns
       .map((col, i) => {
         const label = `${padEnd(`${col.header}:`, labelWidth)} `;
-        return chalk.bold(label) + col.paint(chalk, truncate(r[i]!, Math.max(1, width - displayWidth(label))));
+        return chalk.bold(label) + col.paint(chalk, cut(col, r[i]!, Math.max(1, width - displayWidth(label))));
       })
       .join('\n'),
   );
@@ -156,6 +157,8 @@ export interface PrettyFormatterOptions {
   /** Terminal width; process.stdout.columns or 120. */
   width?: number;
   summary?: SummaryStyle;
+  columns?: readonly ColumnSpec[];
+  time?: TimeDisplay;
   /** End with the per-host histogram of the tail's timeline (on a terminal). */
   histogram?: boolean;
 }
@@ -171,7 +174,14 @@ export function createPrettyFormatter(opts: PrettyFormatterOptions): Formatter {
     },
     async end(tail) {
       const width = opts.width ?? (process.stdout.columns || DEFAULT_WIDTH);
-      await opts.sink.write(renderAlertTable(alerts, { width, ...(opts.chalk && { chalk: opts.chalk }) }));
+      await opts.sink.write(
+        renderAlertTable(alerts, {
+          width,
+          ...(opts.chalk && { chalk: opts.chalk }),
+          ...(opts.columns && { columns: opts.columns }),
+          ...(opts.time && { time: opts.time }),
+        }),
+      );
       if (opts.histogram && tail.timeline) {
         const picture = renderHostHistogram(tail.timeline, { width, ...(opts.chalk && { chalk: opts.chalk }) });
         if (picture !== '') await opts.sink.write(`\n${picture}`);

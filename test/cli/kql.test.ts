@@ -78,6 +78,18 @@ describe('kql parse', () => {
     expect(r.stderr).not.toMatch(/RangeError|Maximum call stack|internal error/);
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
+
+  it('quotes at most 200 characters of a 20 KB query around the error, caret under the spot', async () => {
+    const r = await runCli(['kql', 'parse', `${'('.repeat(10_000)}a:b${')'.repeat(10_000)}`]);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(r.stderr.length).toBeLessThan(1000);
+    const caret = lines.findIndex((l) => /^-*\^$/.test(l));
+    expect(caret).toBeGreaterThan(0);
+    const quoted = lines[caret - 1]!;
+    expect(quoted.length).toBeLessThanOrEqual(200);
+    expect(quoted).toMatch(/^….*…$/);
+    expect(quoted[lines[caret]!.length - 1]).toBe('(');
+  });
 });
 
 describe('kql match', () => {
@@ -191,17 +203,33 @@ describe('kql match', () => {
   });
 });
 
-describe('kql match on a pretty-printed es_archiver file', () => {
-  it('prints each matching value as it was written, separated by a blank line', async () => {
+describe('kql match on containers of events', () => {
+  const Q = 'process.name:(lsmod or modinfo)';
+  it('prints each matching value of a pretty-printed es_archiver file on one line', async () => {
     const r = await runCli(['kql', 'match', 'process.name:lsmod', `${SHAPES}/es-archiver.json`]);
     expect(r.code).toBe(0);
-    const values = r.stdout.split('\n\n').filter((v) => v.trim() !== '');
-    expect(values).toHaveLength(1);
-    const doc = JSON.parse(values[0]!) as { type: string; value: { source: { process: { name: string } } } };
+    const lines = r.stdout.split('\n').filter((v) => v !== '');
+    expect(lines).toHaveLength(1);
+    const doc = JSON.parse(lines[0]!) as { type: string; value: { source: { process: { name: string } } } };
     expect(doc.type).toBe('doc');
     expect(doc.value.source.process.name).toBe('lsmod');
-    // Byte for byte: the value is a slice of the input file.
-    expect(readFileSync(join(ROOT, SHAPES, 'es-archiver.json'), 'utf8')).toContain(values[0]!);
     expect(r.stderr).toMatch(/1 matching record printed/);
+  });
+
+  it('prints only the matching hits of a search response, one per line, like jq -c select', async () => {
+    const file = tmp.path('response.ndjson');
+    const hit = (id: string, name: string) => ({ _index: 'logs-endpoint.events.process-default', _id: id, _score: null, _source: { process: { name } } });
+    const response = { took: 3, hits: { total: { value: 4 }, hits: [hit('a', 'lsmod'), hit('b', 'bash'), hit('c', 'modinfo'), hit('d', 'ls')] } };
+    writeFileSync(file, `${JSON.stringify(response)}\n${JSON.stringify(hit('e', 'lsmod'))}\n`);
+    const r = await runCli(['kql', 'match', Q, file]);
+    expect(r.stdout.split('\n').filter((l) => l !== '').map((l) => (JSON.parse(l) as { _id: string })._id)).toEqual(['a', 'c', 'e']);
+    expect(JSON.parse(r.stdout.split('\n')[0]!)).toEqual(hit('a', 'lsmod'));
+    expect(r.stderr).toMatch(/3 matching records printed/);
+  });
+
+  it('--count prints the number of matching records only', async () => {
+    const [count, lines] = await Promise.all([runCli(['kql', 'match', '--count', Q, DEMO]), runCli(['kql', 'match', Q, DEMO])]);
+    expect(count.stdout).toBe(`${lines.stdout.split('\n').filter((l) => l !== '').length}\n`);
+    expect(count.code).toBe(0);
   });
 });

@@ -3,6 +3,7 @@
  * for each rule file format, with refusals for rules the tool cannot evaluate.
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ANSI, DEMO, lineRef, once, parseNdjson, ROOT, runCli, SHAPES, STACK_FRAME, type Doc } from './run-cli.js';
 
@@ -73,11 +74,28 @@ describe('explain', () => {
     expect(rows.find((row) => row.clause === 'process.parent.name:dkms')).toMatchObject({ held: 1, suppressed: 1 });
   });
 
-  it('agrees with scan on which demo events in the rule’s indices match the query', async () => {
-    const [ex, scan] = await Promise.all([runCli(['explain', '--format', 'json', DEMO]), runCli(['--format', 'ndjson', '--exit-zero', DEMO])]);
-    const matched = parseNdjson(ex.stdout).filter((x) => x.type === 'event' && x.matched === true && x.in_rule_indices === true);
-    expect(matched.length).toBe(Number(/events matching the query:\s+(\d+)\n/.exec(scan.stderr)?.[1]));
+  it('counts what scan counts: events outside the rule’s index patterns are shown but not counted', async () => {
+    const [ex, tree, scan] = await Promise.all([
+      runCli(['explain', '--format', 'json', DEMO]),
+      runCli(['explain', '--no-color', DEMO]),
+      runCli(['--format', 'json', DEMO]),
+    ]);
+    const scanMatched = (JSON.parse(scan.stdout) as { summary: { input: { events_matched: number } } }).summary.input.events_matched;
+    const records = parseNdjson(ex.stdout);
+    const matched = records.filter((x) => x.type === 'event' && x.matched === true && x.in_rule_indices === true);
+    expect(matched.length).toBe(scanMatched);
+    expect(records.at(-1)).toMatchObject({ type: 'clause_counts', matched: scanMatched });
+    expect((records.at(-1) as { events_outside_index: number }).events_outside_index).toBeGreaterThan(0);
+    expect(tree.stdout).toMatch(new RegExp(`^Per-clause counts \\(\\d+ events, ${scanMatched} matched, .*outside the index patterns, not counted\\)$`, 'm'));
     expect(ex.stderr).toMatch(lineRef(DEMO, 61));
+  });
+
+  it('names each event by file:line, time, host, user and command line; stdin as stdin', async () => {
+    const r = await runCli(['explain', '--no-color', '-'], { input: readFileSync(join(ROOT, HITS)) });
+    expect(r.stdout).toMatch(/^stdin:1 {2}2024-05-14T09:21:07\.441Z \(ingested 2024-05-14T09:21:14\.000Z\) {2}web-01 {2}ubuntu {2}\$ lsmod {2}\.ds-logs-endpoint/m);
+    expect(r.stdout).not.toMatch(/^-:1/m);
+    const record = parseNdjson((await json()).stdout).find((x) => x.type === 'event' && x.line === 1)!;
+    expect(record).toMatchObject({ time: '2024-05-14T09:21:07.441Z', ingested: '2024-05-14T09:21:14.000Z', host: 'web-01', user: 'ubuntu', command_line: 'lsmod' });
   });
 
   it('--matches-only shows matching events only', async () => {
@@ -89,6 +107,50 @@ describe('explain', () => {
   it('colours the tree with --color only', async () => {
     const r = await runCli(['explain', '--color', HITS]);
     expect(r.stdout).toMatch(ANSI);
+  });
+});
+
+describe('explain: why (no) alert', () => {
+  const demoJson = once(() => runCli(['explain', '--format', 'json', DEMO]));
+  const fatesOf = async (args: string[] = []) =>
+    parseNdjson((args.length === 0 ? await demoJson() : await runCli(['explain', '--format', 'json', ...args, DEMO])).stdout).filter(
+      (x) => x.type === 'event' && x.matched === true,
+    ) as Array<Doc & { fate: { kind: string; firstSeen?: { origin: { file: string; line: number } } }; fate_text: string }>;
+
+  it('says of each matching event whether it alerted, agreeing with scan on which events did', async () => {
+    const [fates, scan] = await Promise.all([fatesOf(), runCli(['--format', 'ndjson', DEMO])]);
+    const alerted = fates.filter((f) => f.fate.kind === 'alerted');
+    const alerts = parseNdjson(scan.stdout);
+    expect(alerted).toHaveLength(alerts.length);
+    expect(alerted.map((f) => f.command_line).sort()).toEqual(alerts.map((a) => String((a.process as Obj).command_line)).sort());
+    for (const f of fates) expect(f.fate_text).toBeTruthy();
+  });
+
+  it('names where a repeated pair was first seen: the lsmod at line 120 is not new because of line 15', async () => {
+    const fate = (await fatesOf()).find((f) => f.line === 120)!;
+    expect(fate.fate.kind).toBe('not-new');
+    expect(fate.fate.firstSeen!.origin).toEqual({ file: DEMO, line: 15 });
+    const tree = await runCli(['explain', '--no-color', '--matches-only', DEMO]);
+    expect(tree.stdout).toMatch(new RegExp(`^${DEMO.replace(/[./]/g, '\\$&')}:120 .*\\n^MATCH .*\\n^NO ALERT {2}not new in run .*first seen 2024-05-12T03:36:08\\.000Z at ${DEMO.replace(/[./]/g, '\\$&')}:15, within the history window$`, 'm'));
+  });
+
+  it('says a matching event outside the index patterns was never searched', async () => {
+    const outside = (await fatesOf()).filter((f) => f.in_rule_indices === false);
+    expect(outside.length).toBeGreaterThan(0);
+    for (const f of outside) expect(f.fate.kind).toBe('outside-index');
+  });
+
+  it('follows the scan options: with --start, the alerts explain reports are scan --start’s', async () => {
+    const start = '2024-05-13T00:00:00Z';
+    const [fates, scan] = await Promise.all([fatesOf(['--start', start]), runCli(['--format', 'ndjson', '--start', start, DEMO])]);
+    expect(fates.filter((f) => f.fate.kind === 'alerted')).toHaveLength(parseNdjson(scan.stdout).length);
+  });
+
+  it('names stdin as stdin in fates too', async () => {
+    const r = await runCli(['explain', '--no-color', '--matches-only'], { input: readFileSync(join(ROOT, DEMO)) });
+    expect(r.stdout).toMatch(/first seen .* at stdin:1, within the history window/);
+    expect(r.stdout).not.toMatch(/kmod-explain-/);
+    expect(r.stderr).toMatch(/^warning: stdin:61:/m);
   });
 });
 
@@ -104,36 +166,76 @@ describe('scan --explain', () => {
   });
 });
 
+/** Dev Tools text split into its requests: `# comment` lines, `GET path`, then a JSON body. */
+function devToolsRequests(text: string): Array<{ comments: string[]; method: string; path: string; body: Obj }> {
+  return text
+    .trimEnd()
+    .split(/\n\n(?=#)/)
+    .filter((block) => /^(GET|POST) /m.test(block))
+    .map((block) => {
+      const lines = block.split('\n');
+      const comments = lines.filter((l) => l.startsWith('# ')).map((l) => l.slice(2));
+      const at = lines.findIndex((l) => /^(GET|POST) /.test(l));
+      const [method, path] = lines[at]!.split(' ') as [string, string];
+      const rest = lines.slice(at + 1).filter((l) => !l.startsWith('#')).join('\n');
+      return { comments, method, path, body: JSON.parse(rest) as Obj };
+    });
+}
+
 describe('dsl', () => {
-  it('prints the Query DSL Kibana builds for the v210 query', async () => {
+  it('prints a Dev Tools request: GET <the rule’s indices>/_search, then the query Kibana builds for v210', async () => {
     const r = await runCli(['dsl']);
     expect(r.code).toBe(0);
+    const [req, ...more] = devToolsRequests(r.stdout);
+    expect(more).toEqual([]);
+    expect(req!.method).toBe('GET');
+    expect(req!.path).toBe('logs-endpoint.events.*,endgame-*/_search');
+    expect(req!.body).toEqual({ query: v210Dsl() });
+  });
+
+  it('--body prints the bare query', async () => {
+    const r = await runCli(['dsl', '--body']);
     expect(JSON.parse(r.stdout)).toEqual(v210Dsl());
   });
 
-  it('--window FROM,TO prints the new_terms phase 1 request for that run', async () => {
+  it('--window FROM,TO prints the new_terms phase 1 request for that run, index and flags in the URL, not the body', async () => {
     const r = await runCli(['dsl', '--window', '2024-05-14T09:51:00Z,2024-05-14T10:00:00Z']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as { window: Obj; phase1: { index: string[]; size: number; query: { bool: { filter: Obj[] } }; aggregations: Obj } };
-    expect(out.window).toEqual({ from: '2024-05-14T09:51:00.000Z', to: '2024-05-14T10:00:00.000Z', historyStart: '2024-04-30T10:00:00.000Z' });
-    expect(out.phase1.index).toEqual(['logs-endpoint.events.*', 'endgame-*']);
-    expect(out.phase1.size).toBe(0);
+    const reqs = devToolsRequests(r.stdout);
+    expect(reqs).toHaveLength(1);
+    const phase1 = reqs[0]!;
+    expect(phase1.path).toBe('logs-endpoint.events.*,endgame-*/_search?ignore_unavailable=true&allow_no_indices=true');
+    expect(phase1.comments.join(' ')).toContain('phase 1 of the run over [2024-05-14T09:51:00.000Z, 2024-05-14T10:00:00.000Z]');
+    const body = phase1.body as { size: number; query: { bool: { filter: Obj[] } }; aggregations: Obj };
+    for (const key of ['index', 'ignore_unavailable', 'allow_no_indices']) expect(body).not.toHaveProperty(key);
+    expect(body.size).toBe(0);
     // The rule's own DSL is the first filter; the time range follows.
-    expect(out.phase1.query.bool.filter[0]).toEqual(v210Dsl());
-    const text = JSON.stringify(out.phase1.query.bool.filter.slice(1));
+    expect(body.query.bool.filter[0]).toEqual(v210Dsl());
+    const text = JSON.stringify(body.query.bool.filter.slice(1));
     expect(text).toContain('"event.ingested":{"lte":"2024-05-14T10:00:00.000Z","gte":"2024-05-14T09:51:00.000Z"');
-    expect(JSON.stringify(out.phase1.aggregations)).toContain('"sources":[{"process.executable":{"terms":{"field":"process.executable"}}},{"process.parent.executable":{"terms":{"field":"process.parent.executable"}}}]');
+    expect(JSON.stringify(body.aggregations)).toContain('"sources":[{"process.executable":{"terms":{"field":"process.executable"}}},{"process.parent.executable":{"terms":{"field":"process.parent.executable"}}}]');
+    expect(r.stdout).toMatch(/^# phases 2 and 3 need the combinations phase 1 returns: run again with --terms/m);
   });
 
-  it('--terms with --window adds the requests for those combinations', async () => {
+  it('--window takes date math relative to now, as the rule’s own from/to are written', async () => {
+    const before = Date.now();
+    const r = await runCli(['dsl', '--window', 'now-9m,now', '--body']);
+    const out = JSON.parse(r.stdout) as { window: { from: string; to: string } };
+    const to = Date.parse(out.window.to);
+    expect(to).toBeGreaterThanOrEqual(before - 1000);
+    expect(to - Date.parse(out.window.from)).toBe(9 * 60_000);
+  });
+
+  it('--terms with --window adds phases 2 and 3 as separate requests', async () => {
     const r = await runCli(['dsl', '--window', '2024-05-14T09:51:00Z,2024-05-14T10:00:00Z', '--terms', '[["/usr/bin/kmod","/usr/bin/bash"]]']);
     expect(r.code).toBe(0);
-    const out = JSON.parse(r.stdout) as Obj;
-    expect(JSON.stringify(out.batches)).toContain('/usr/bin/kmod');
+    const reqs = devToolsRequests(r.stdout);
+    expect(reqs.map((q) => q.comments[0]!.split(':')[0])).toEqual(['"Enumeration of Kernel Modules"', 'phase 2', 'phase 3']);
+    expect(JSON.stringify(reqs[1]!.body)).toContain('/usr/bin/kmod');
   });
 
   it.each([
-    ['a --window that is not two ISO times', ['dsl', '--window', 'yesterday'], /--window/],
+    ['a --window that is neither ISO times nor date math', ['dsl', '--window', 'yesterday'], /--window.*date math/],
     ['a --window that ends before it starts', ['dsl', '--window', '2024-05-14T10:00:00Z,2024-05-14T09:00:00Z'], /--window/],
     ['--terms without --window', ['dsl', '--terms', '[["a","b"]]'], /--terms needs --window/],
   ])('exits 2 on %s', async (_what, args, message) => {
@@ -148,7 +250,21 @@ describe('dsl', () => {
 describe('rule show', () => {
   const builtin = once(() => runCli(['rule', 'show']));
 
-  it('prints the built-in v210 rule as JSON', async () => {
+  it('prints a readable page with --format text (the default on a terminal): what decides the alerts, at most 80 columns', async () => {
+    const r = await runCli(['rule', 'show', '--format', 'text', '--no-color']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('Enumeration of Kernel Modules  v210');
+    expect(r.stdout).toMatch(/^ {2}new terms: +process\.executable, process\.parent\.executable: first seen since now-14d$/m);
+    expect(r.stdout).toMatch(/^ {2}schedule: +every 5m over now-9m\.\.now, at most 100 alerts per run$/m);
+    expect(r.stdout).toMatch(/^ {2}event time: +event\.ingested, else @timestamp$/m);
+    expect(r.stdout).toMatch(/^ {4}event\.category:process and host\.os\.type:linux/m);
+    expect(r.stdout).toMatch(/not shown: +setup guide/);
+    expect(r.stdout).not.toContain('Fleet');
+    // A pipe gives no terminal width: the page is laid out for 100 columns.
+    for (const line of r.stdout.trimEnd().split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('prints the built-in v210 rule as JSON when piped', async () => {
     const r = await builtin();
     expect(r.code).toBe(0);
     const rule = JSON.parse(r.stdout) as Obj;

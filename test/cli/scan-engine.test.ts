@@ -12,13 +12,13 @@ const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
 const HITS = `${SHAPES}/hits.ndjson`;
-const demo = once(() => runCli(['--format', 'ndjson', DEMO]));
+const demo = once(() => runCli(['-v', '--format', 'ndjson', DEMO]));
 const uuids = (stdout: string): unknown[] => parseNdjson(stdout).map((a) => a['kibana.alert.uuid']);
 const matchingEvents = (stderr: string): number => Number(/events matching the query:\s+(\d+)\n/.exec(stderr)?.[1]);
 
 describe('--mode query', () => {
   it('exits 1 with one alert per matching event and says the mode in the summary', async () => {
-    const q = await runCli(['--mode', 'query', '--format', 'ndjson', DEMO]);
+    const q = await runCli(['-v', '--mode', 'query', '--format', 'ndjson', DEMO]);
     expect(q.code).toBe(1);
     expect(parseNdjson(q.stdout)).toHaveLength(matchingEvents(q.stderr));
     expect(parseNdjson(q.stdout).length).toBe(22);
@@ -29,12 +29,12 @@ describe('--mode query', () => {
 describe('--state FILE keeps new_terms history between invocations', () => {
   it('writes the state file and continues from it: the same events again alert nothing, exit 0', async () => {
     const state = tmp.path('state.json');
-    const first = await runCli(['--format', 'ndjson', '--state', state, HITS]);
+    const first = await runCli(['-v', '--format', 'ndjson', '--state', state, HITS]);
     expect(first.code).toBe(1);
     const saved = JSON.parse(readFileSync(state, 'utf8')) as Record<string, unknown>;
     expect(saved).toHaveProperty('version');
     // The same events again: every combination is known history now, nothing is new.
-    const again = await runCli(['--format', 'ndjson', '--state', state, HITS]);
+    const again = await runCli(['-v', '--format', 'ndjson', '--state', state, HITS]);
     expect(again.code).toBe(0);
     expect(parseNdjson(again.stdout)).toHaveLength(0);
   });
@@ -46,7 +46,7 @@ describe('--state FILE keeps new_terms history between invocations', () => {
   ])('refuses a state file that is %s with exit 2 naming it, and leaves it alone', async (_what, content, message) => {
     const state = tmp.path(`bad-state-${content.length}.json`);
     writeFileSync(state, content);
-    const r = await runCli(['--format', 'ndjson', '--state', state, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--state', state, HITS]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(state);
@@ -60,7 +60,7 @@ describe('--runs FILE', () => {
   it('runs the rule at the listed times (comments and blank lines ignored)', async () => {
     const runs = tmp.path('runs.txt');
     writeFileSync(runs, '# two late runs\n2024-05-14T09:25:00Z\n\n2024-05-14T09:30:00Z\n');
-    const r = await runCli(['--format', 'ndjson', '--runs', runs, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--runs', runs, HITS]);
     expect(r.code).toBe(1);
     expect(parseNdjson(r.stdout).map((a) => a['@timestamp'])).toEqual(['2024-05-14T09:25:00.000Z', '2024-05-14T09:25:00.000Z']);
   });
@@ -68,7 +68,7 @@ describe('--runs FILE', () => {
   it('names file:line of a line that is not an ISO time, exit 2', async () => {
     const runs = tmp.path('bad-runs.txt');
     writeFileSync(runs, '# runs\n2024-05-14T09:25:00Z\n\nnot-a-time\n');
-    const r = await runCli(['--format', 'ndjson', '--runs', runs, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--runs', runs, HITS]);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${runs}:4:`);
@@ -78,7 +78,7 @@ describe('--runs FILE', () => {
 
   it('names a runs file that cannot be read, exit 2', async () => {
     const runs = tmp.path('no-such-runs.txt');
-    const r = await runCli(['--format', 'ndjson', '--runs', runs, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--runs', runs, HITS]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(runs);
   });
@@ -86,7 +86,7 @@ describe('--runs FILE', () => {
   it('refuses a runs file without run times, exit 2', async () => {
     const runs = tmp.path('empty-runs.txt');
     writeFileSync(runs, '# nothing\n\n');
-    const r = await runCli(['--format', 'ndjson', '--runs', runs, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--runs', runs, HITS]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(runs);
   });
@@ -96,7 +96,7 @@ describe('--rule-uuid and --space', () => {
   const UUID = '11111111-2222-4333-8444-555555555555';
 
   it('--rule-uuid reaches the alerts and the summary', async () => {
-    const r = await runCli(['--format', 'ndjson', '--rule-uuid', UUID, HITS]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--rule-uuid', UUID, HITS]);
     for (const x of parseNdjson(r.stdout)) expect(x['kibana.alert.rule.uuid']).toBe(UUID);
     expect(r.stderr).toContain(UUID);
   });

@@ -26,7 +26,7 @@ function identity(alert: Doc): string {
 const identities = (stdout: string): string[] => parseNdjson(stdout).map(identity).sort();
 
 // The shapes fixtures hold the same three events (one excluded by its dkms parent) in every shape.
-const hits = once(() => runCli(['--format', 'ndjson', `${SHAPES}/hits.ndjson`]));
+const hits = once(() => runCli(['-v', '--format', 'ndjson', `${SHAPES}/hits.ndjson`]));
 
 describe('scan reads its inputs', () => {
   it('finds the two alerts of the shapes fixture in a file of Elasticsearch hits', async () => {
@@ -40,13 +40,13 @@ describe('scan reads its inputs', () => {
   });
 
   it('reads stdin when the input is "-"', async () => {
-    const r = await runCli(['--format', 'ndjson', '-'], { input: readFixture(`${SHAPES}/hits.ndjson`) });
+    const r = await runCli(['-v', '--format', 'ndjson', '-'], { input: readFixture(`${SHAPES}/hits.ndjson`) });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe((await hits()).stdout);
   });
 
   it('reads stdin when no input is given', async () => {
-    const r = await runCli(['--format', 'ndjson'], { input: readFixture(`${SHAPES}/hits.ndjson`) });
+    const r = await runCli(['-v', '--format', 'ndjson'], { input: readFixture(`${SHAPES}/hits.ndjson`) });
     expect(r.code).toBe(1);
     expect(r.stdout).toBe((await hits()).stdout);
   });
@@ -56,7 +56,7 @@ describe('scan reads its inputs', () => {
     const [first, second] = [tmp.path('demo-part1.ndjson'), tmp.path('demo-part2.ndjson')];
     writeFileSync(first, lines.slice(0, 140).join('\n') + '\n');
     writeFileSync(second, lines.slice(140).join('\n'));
-    const [both, demo] = await Promise.all([runCli(['--format', 'ndjson', first, second]), runCli(['--format', 'ndjson', DEMO])]);
+    const [both, demo] = await Promise.all([runCli(['-v', '--format', 'ndjson', first, second]), runCli(['-v', '--format', 'ndjson', DEMO])]);
     expect(both.code).toBe(1);
     expect(both.stderr).toMatch(/files:\s+2\n/);
     expect(both.stderr).toMatch(/lines read:\s+284\n/);
@@ -70,7 +70,7 @@ describe('scan reads its inputs', () => {
     copyFileSync(`${SHAPES}/hits.ndjson`, `${dir}/a.ndjson`);
     copyFileSync(`${SHAPES}/events.ndjson.gz`, `${dir}/nested/deeper/b.json.gz`);
     writeFileSync(`${dir}/notes.txt`, 'not events at all\n');
-    const r = await runCli(['--format', 'ndjson', dir]);
+    const r = await runCli(['-v', '--format', 'ndjson', dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/files:\s+2\n/);
     expect(r.stderr).toMatch(/files skipped \(no events\):\s+1\n/);
@@ -82,8 +82,8 @@ describe('scan reads its inputs', () => {
   it('detects gzip by its magic bytes, not by the file name', async () => {
     const plain = tmp.path('actually-gzip.ndjson');
     copyFileSync(`${SHAPES}/events.ndjson.gz`, plain);
-    const viaStdin = await runCli(['--format', 'ndjson'], { input: readFixture(`${SHAPES}/events.ndjson.gz`) });
-    const viaName = await runCli(['--format', 'ndjson', plain]);
+    const viaStdin = await runCli(['-v', '--format', 'ndjson'], { input: readFixture(`${SHAPES}/events.ndjson.gz`) });
+    const viaName = await runCli(['-v', '--format', 'ndjson', plain]);
     for (const r of [viaName, viaStdin]) {
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/malformed lines:\s+0\n/);
@@ -92,7 +92,7 @@ describe('scan reads its inputs', () => {
   });
 
   it('names a missing input on stderr and exits 2 with nothing on stdout', async () => {
-    const r = await runCli(['--format', 'ndjson', 'fixtures/no-such-file.ndjson']);
+    const r = await runCli(['-v', '--format', 'ndjson', 'fixtures/no-such-file.ndjson']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('fixtures/no-such-file.ndjson');
@@ -103,8 +103,8 @@ describe('scan reads its inputs', () => {
 describe('bad input is reported as file:line: what, counted, and the run goes on', () => {
   const bad = `${SHAPES}/bad-lines.ndjson`;
   // Without the raw-bytes prefilter every line is decoded, so every bad line is seen and reported.
-  const run = once(() => runCli(['--no-prefilter', '--format', 'ndjson', bad]));
-  const prefiltered = once(() => runCli(['--format', 'ndjson', bad]));
+  const run = once(() => runCli(['-v', '--no-prefilter', '--format', 'ndjson', bad]));
+  const prefiltered = once(() => runCli(['-v', '--format', 'ndjson', bad]));
   const count = (stderr: string, label: string): number => Number(new RegExp(`${label}:\\s+(\\d+)\\n`).exec(stderr)?.[1]);
 
   it('still finds the alerts between the bad lines', async () => {
@@ -157,7 +157,7 @@ describe('bad input is reported as file:line: what, counted, and the run goes on
   });
 
   it('reads a BOM, CRLF line ends and a last line without newline as clean input', async () => {
-    const r = await runCli(['--format', 'ndjson', `${SHAPES}/crlf-bom.ndjson`]);
+    const r = await runCli(['-v', '--format', 'ndjson', `${SHAPES}/crlf-bom.ndjson`]);
     expect(r.stderr).toMatch(/malformed lines:\s+0\n/);
     expect(r.stderr).toMatch(/lines read:\s+3\n/);
     expect(r.stderr).not.toMatch(/^warning:/m);
@@ -167,7 +167,7 @@ describe('bad input is reported as file:line: what, counted, and the run goes on
     const hitLines = readFixture(`${SHAPES}/hits.ndjson`).toString('utf8').split('\n');
     const file = tmp.path('long-line.ndjson');
     writeFileSync(file, `${hitLines[0]}\n{"message":"${'x'.repeat(65 * 1024 * 1024)}"}\n${hitLines[2]}\n`);
-    const [lenient, strict] = await Promise.all([runCli(['--format', 'ndjson', file]), runCli(['--strict', '--format', 'ndjson', file])]);
+    const [lenient, strict] = await Promise.all([runCli(['-v', '--format', 'ndjson', file]), runCli(['--strict', '--format', 'ndjson', file])]);
     expect(lenient.code).toBe(1);
     expect(lenient.stderr).toMatch(lineRef(file, 2));
     expect(lenient.stderr).toMatch(/line too long/);
@@ -188,7 +188,7 @@ describe('bad input is reported as file:line: what, counted, and the run goes on
   });
 
   it('reports the demo export’s bad lines (61, 151, 231) by file and line', async () => {
-    const r = await runCli(['--format', 'ndjson', '--exit-zero', DEMO]);
+    const r = await runCli(['-v', '--format', 'ndjson', '--exit-zero', DEMO]);
     for (const line of [61, 151, 231]) expect(r.stderr).toMatch(lineRef(DEMO, line));
     expect(r.stderr).toMatch(/blank lines:\s+1\n/);
     expect(r.stderr).toMatch(/malformed lines:\s+3\n/);

@@ -184,7 +184,7 @@ describe('new_terms boundaries (interval 5m, from now-9m, history now-14d)', () 
     const bad = ev({ ts: 'not a date', exe: '/a', parent: '/p' });
     const r = scan([bad]);
     expect(r.summary.eventsWithoutTime).toBe(1);
-    expect(r.summary.timeIssues[0]).toBe(`test.ndjson:${bad.origin.line}: @timestamp "not a date" is not a valid date`);
+    expect(r.summary.timeIssues[0]).toEqual({ file: 'test.ndjson', line: bad.origin.line, message: '@timestamp "not a date" is not a valid date' });
     expect(r.summary.runsSimulated).toBe(0);
   });
 });

@@ -71,7 +71,7 @@ describe('json format', () => {
   it('is valid JSON with no alerts and when begin() was never called', async () => {
     const { sink, text } = memorySink();
     const f = createFormatter('json', { sink });
-    await f.end({ summary: [{ title: 'Index filter', rows: [{ key: 'skipped', label: 'skipped', value: 4 }] }], warnings: [], errors: ['boom'] });
-    expect(JSON.parse(text())).toEqual({ alerts: [], summary: { index_filter: { skipped: 4 } }, warnings: [], errors: ['boom'] });
+    await f.end({ summary: [{ title: 'Index filter', rows: [{ key: 'skipped', label: 'skipped', value: 4 }] }], warnings: [], errors: [{ kind: 'gap', run: '2024-05-14T10:00:00.000Z', message: 'boom' }] });
+    expect(JSON.parse(text())).toEqual({ alerts: [], summary: { index_filter: { skipped: 4 } }, warnings: [], errors: [{ kind: 'gap', run: '2024-05-14T10:00:00.000Z', message: 'boom' }] });
   });
 });

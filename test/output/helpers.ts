@@ -68,6 +68,6 @@ export const tail: ScanTail = {
     },
     { title: 'Alerts', rows: [{ key: 'alerts', label: 'alerts', value: 3 }, { key: 'hosts', label: 'hosts', value: ['web-01', 'db-02'] }] },
   ],
-  warnings: ['events.ndjson:17: invalid JSON'],
+  warnings: [{ kind: 'invalid-json', file: 'events.ndjson', line: 17, message: 'invalid JSON' }],
   errors: [],
 };

@@ -24,9 +24,9 @@ describe('progress', () => {
     expect(progressEnabled({ isTTY: true, quiet: false, env: { CI: 'false' } })).toBe(true);
   });
 
-  it('shows percentage of known bytes, events/s and matches so far', () => {
-    expect(formatProgressLine(snap, 2000)).toBe('25% 512.0 KiB / 2.0 MiB · 2.5k events/s · 5.0k events · 2 matches · events.ndjson');
-    expect(formatProgressLine({ bytesDone: 100, events: 1, matches: 1 }, 1000)).toBe('100 B · 1 events/s · 1 events · 1 match');
+  it('shows percentage of known bytes, speed in bytes and lines per second, and matches so far', () => {
+    expect(formatProgressLine({ ...snap, lines: 9000 }, 2000)).toBe('25% 512.0 KiB / 2.0 MiB · 256.0 KiB/s · 4.5k lines/s · 2 matches · events.ndjson');
+    expect(formatProgressLine({ bytesDone: 100, events: 1, lines: 3, matches: 1 }, 1000)).toBe('100 B · 100 B/s · 3 lines/s · 1 match');
   });
 
   it('redraws at most five times a second and clears its line at the end', () => {

@@ -55,7 +55,7 @@ async function expectSameAsOneThread(args: string[], threads: number[] = [2, 3])
 
 describe('scan --threads', () => {
   it('a multi-MB file with malformed lines: alerts, summary and warnings equal the single-thread run', async () => {
-    const one = await expectSameAsOneThread([big, '--format', 'ndjson']);
+    const one = await expectSameAsOneThread([big, '-v', '--format', 'ndjson']);
     expect(one.code).toBe(1);
     expect(one.stdout.split('\n').filter((l) => l !== '').length).toBeGreaterThan(3);
     expect(one.stderr).toMatch(/lines passed over by the prefilter: +[1-9]/);

@@ -15,6 +15,13 @@ export function renderHeader(data: ReportData): HTMLElement {
     ['inputs', data.inputs.join(', ')],
     ['time range', `events ${data.timeRange.firstEvent ?? '-'} – ${data.timeRange.lastEvent ?? '-'}; runs ${data.timeRange.firstRun ?? '-'} – ${data.timeRange.lastRun ?? '-'}`],
   ];
+  // A row's value: a count, a text, a list (records as JSON), or counts by name.
+  const summaryCell = (v: (typeof data.summary)[number]['rows'][number]['value']): string => {
+    if (typeof v === 'number') return num(v);
+    if (typeof v === 'string') return v;
+    if (Array.isArray(v)) return v.map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join('; ') || '-';
+    return Object.entries(v).map(([k, n]) => `${k} ${num(n)}`).join(', ') || '-';
+  };
   const summaries = data.summary.map((s) =>
     el(
       'div',
@@ -22,7 +29,7 @@ export function renderHeader(data: ReportData): HTMLElement {
       el('h3', {}, s.title),
       table(
         ['', ''],
-        s.rows.map((row) => [row.label, Array.isArray(row.value) ? row.value.join('; ') || '-' : typeof row.value === 'number' ? num(row.value) : row.value]),
+        s.rows.map((row) => [row.label, summaryCell(row.display ?? row.value)]),
         { class: 'kv' },
       ),
     ),
