@@ -1,9 +1,9 @@
 /**
  * What the CLI says about its inputs beyond the per-line accounting: directories expanded into the
  * files that hold events (and the files skipped, reported), verdicts that fail a run (a file that
- * holds no events, too many malformed lines), late events, and the one line `--quiet` still prints.
+ * holds no events, too many malformed lines) and late events (`--quiet` keeps the warnings that say them).
  */
-import type { Accounting, Counts } from '../io/accounting.js';
+import type { Accounting } from '../io/accounting.js';
 import { formatUndecodable, malformedOverLimit, undecodableFiles, type MalformedLimit } from '../io/input-checks.js';
 import { resolveInputs } from '../io/sources.js';
 import { formatSkipped, type SkippedFile } from '../io/walk.js';
@@ -64,13 +64,4 @@ export function lateEventsWarning(late: LateEvents | null, stateFile: string | u
     `the last run recorded in ${stateFile ?? 'the state file'} (${late.lastRun}) and before the first window after it (${late.firstWindowFrom}): ` +
     'no run searched them (Kibana would not have either), so they count as history only and cannot alert'
   );
-}
-
-/** `--quiet` still says, in one line, when lines were malformed, files skipped or events late. */
-export function quietTotalsLine(total: Counts, skippedFiles: number, late: LateEvents | null): string | undefined {
-  const parts: string[] = [];
-  if (total.malformed > 0) parts.push(`${total.malformed} malformed line${total.malformed === 1 ? '' : 's'} of ${total.read}`);
-  if (skippedFiles > 0) parts.push(`${skippedFiles} file${skippedFiles === 1 ? '' : 's'} skipped (no events)`);
-  if (late && late.events > 0) parts.push(`${late.events} late event${late.events === 1 ? '' : 's'} (history only)`);
-  return parts.length > 0 ? `${parts.join(', ')}; run without --quiet for details` : undefined;
 }

@@ -80,7 +80,7 @@ export function detectionSection(s: ScanSummary, timeFields: TimestampFields = {
   );
   if (s.late) rows.push({ key: 'state_last_run', label: 'previous last run (state)', value: s.late.lastRun });
   if (s.late && s.late.events > 0) {
-    rows.push({ key: 'late_events', label: 'late matches (history only)', value: s.late.events, short: { label: 'late matches (history only)', note: '(see warnings)' } });
+    rows.push({ key: 'late_events', label: 'late matches (history only)', value: s.late.events, short: { label: 'late matches', note: '(history only; see warnings)' } });
   }
   if (s.cumulative.runs !== s.runsSimulated) {
     rows.push({ key: 'cumulative_runs', label: 'runs, all invocations (state)', value: s.cumulative.runs });

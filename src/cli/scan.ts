@@ -36,7 +36,7 @@ import { detectionSection, inputSection, timeFilterRow } from './scan-summary.js
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
 import { Interrupted, trapStopSignals } from './interrupt.js';
 import { batchPause } from './test-hooks.js';
-import { expandInputs, inputVerdicts, lateEventsWarning, quietTotalsLine, type ExpandedInputs } from './input-report.js';
+import { expandInputs, inputVerdicts, lateEventsWarning, type ExpandedInputs } from './input-report.js';
 import { checkRunsAfterState, readRunTimes } from './runs-file.js';
 import { openStateSession, type StateSession } from './state-session.js';
 
@@ -161,18 +161,13 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
   const input = inputSection(acct.total, acct.files.size, result.matched, literals, expanded);
   if (opts.since !== undefined || opts.until !== undefined) input.rows.push(timeFilterRow(result.outsideSinceUntil));
   const summary = [input, detectionSection(result.summary, timestampFieldsOf(active.rule))];
-  // --quiet still says, in one line, when lines were malformed, files skipped or events late.
-  const quietLine = (): void => {
-    if (!opts.quiet) return;
-    const line = quietTotalsLine(acct.total, expanded.skipped.length, result.summary.late);
-    if (line) process.stderr.write(`kmod-enum-detect: ${line}\n`);
-  };
+  // --quiet drops the summary, not the warnings: malformed lines, skipped files and late events are
+  // each still said (this replaces issue 11's one-line totals under --quiet).
 
   if (opts.count) {
     // -c: the number of alerts, as grep -c counts lines; warnings still go to stderr.
     await sink.write(`${result.alerts.length}\n`);
     process.stderr.write(renderDiagnostics(diagnostics, diagnosticsChalk));
-    quietLine();
     return;
   }
   const style: SummaryStyle = opts.quiet ? 'none' : opts.verbose ? 'full' : (opts.summary ?? 'short');
@@ -197,7 +192,6 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
     await formatter.alert(opts.nested ? nestAlert(doc) : doc);
   }
   await formatter.end({ summary, ...diagnostics, ...(histogram && { timeline: histogram.timeline() }) });
-  quietLine();
 }
 
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {

@@ -68,7 +68,7 @@ describe('completion scripts', () => {
   it.skipIf(!has('bash'))('bash completes commands, options, option values and files', async () => {
     const file = await script('bash');
     expect(bashLike('bash', file, ['kmod-enum-detect', 'ex'])).toEqual(['explain']);
-    expect(bashLike('bash', file, ['kmod-enum-detect', '--fo'])).toEqual(['--format']);
+    expect(bashLike('bash', file, ['kmod-enum-detect', '--fo'])).toEqual(['--format', '--follow']);
     expect(bashLike('bash', file, ['kmod-enum-detect', '--format', '']).sort()).toEqual(['bulk', 'json', 'ndjson', 'pretty']);
     expect(bashLike('bash', file, ['kmod-enum-detect', 'kql', 'm'])).toEqual(['match']);
     expect(bashLike('bash', file, ['kmod-enum-detect', 'explain', '-f', '']).sort()).toEqual(['json', 'tree']);
@@ -89,10 +89,10 @@ describe('completion scripts', () => {
     const file = await script('fish');
     execFileSync('fish', ['-n', file]);
     expect(fish(file, 'kmod-enum-detect ex')).toEqual(['explain']);
-    expect(fish(file, 'kmod-enum-detect --fo')).toEqual(['--format']);
+    expect(fish(file, 'kmod-enum-detect --fo').sort()).toEqual(['--follow', '--format']);
     expect(fish(file, 'kmod-enum-detect --format ').sort()).toEqual(['bulk', 'json', 'ndjson', 'pretty']);
     expect(fish(file, 'kmod-enum-detect kql ').sort()).toEqual(['match', 'parse']);
     expect(fish(file, 'kmod-enum-detect explain --matc')).toEqual(['--matches-only']);
-    expect(fish(file, 'kmod-enum-detect explain --m').sort()).toEqual(['--matches-only', '--max-signals', '--mode']);
+    expect(fish(file, 'kmod-enum-detect explain --m').sort()).toEqual(['--mapping', '--matches-only', '--max-signals', '--mode']);
   });
 });

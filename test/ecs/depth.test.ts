@@ -26,6 +26,6 @@ describe('nesting depth (Elasticsearch refuses documents nested deeper than 1000
     const r = s.finish();
     expect(r.alerts).toEqual([]);
     expect(r.summary.eventsTooDeep).toBe(1);
-    expect(r.summary.depthIssues).toEqual(['x.ndjson:3: nested deeper than 1000 levels: Elasticsearch would refuse to index it, so it is not evaluated']);
+    expect(r.summary.depthIssues).toEqual([{ file: 'x.ndjson', line: 3, message: 'nested deeper than 1000 levels: Elasticsearch would refuse to index it, so it is not evaluated' }]);
   });
 });

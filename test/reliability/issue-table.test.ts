@@ -35,14 +35,19 @@ describe('a CI job over logs/ with rotated and oddly named files', () => {
     writeFileSync(join(logs, 'app.ndjson-20240603'), part(230, lines.length));
     writeFileSync(join(logs, 'a.bin'), Buffer.from([0, 1, 2, 3, 250, 251, 0, 0]));
     writeFileSync(join(logs, 'b.xz'), execFileSync('xz', ['-c'], { input: 'not events\n' }));
-    const r = await runCli(['-f', 'ndjson', logs]);
+    const r = await runCli(['-v', '-f', 'ndjson', logs]);
     expect(r.code).toBe(1);
     expect(ids(r.stdout)).toEqual(allAlerts);
     expect(r.stderr).toMatch(/files:\s+4\n/);
     expect(r.stderr).toMatch(/files skipped \(no events\):\s+2\n/);
     expect(r.stderr).toContain(`skipped 2 files that hold no events: ${logs}/a.bin (binary data), ${logs}/b.xz (xz: decompress it first)`);
     const q = await runCli(['-q', '-f', 'ndjson', logs]);
-    expect(q.stderr).toContain('kmod-enum-detect: 3 malformed lines of 283, 2 files skipped (no events); run without --quiet for details');
+    // --quiet drops the summary, not the warnings: the skipped files and each bad line are still said.
+    expect(q.stderr).toContain(`warning: skipped 2 files that hold no events: ${logs}/a.bin (binary data), ${logs}/b.xz (xz: decompress it first)`);
+    expect(q.stderr.match(/^warning: .*(invalid JSON|truncated JSON|not an object)/gm)).toHaveLength(3);
+    // The default short summary names them too.
+    const short = await runCli(['-f', 'ndjson', logs]);
+    expect(short.stderr).toMatch(/^283 lines · 22 matches · 7 alerts · 2 files skipped \(see warnings\)/m);
   });
 });
 
@@ -57,11 +62,16 @@ describe('a late file: events older than the --state file last run', () => {
     expect((await runCli(['-q', '-f', 'ndjson', '--state', state, late])).code).toBe(1);
     const alone = await runCli(['-q', '-f', 'ndjson', early]);
     expect(ids(alone.stdout).length).toBeGreaterThan(0);
-    const r = await runCli(['-f', 'ndjson', '--state', state, early]);
+    const r = await runCli(['-v', '-f', 'ndjson', '--state', state, early]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/warning: late events: \d+ matching events from 2024-05-12T\S+ to 2024-05-1\dT\S+ are older than the last run recorded in .*late-state\.json \(2024-\S+\) and before the first window after it \(2024-\S+\): no run searched them/);
     expect(r.stderr).toMatch(/late matches \(history only\):\s+\d+/);
+    // The short summary and --quiet say so too (the warning is not dropped by --quiet).
+    const short = await runCli(['-f', 'ndjson', '--state', state, early]);
+    expect(short.stderr).toMatch(/\d+ late matches \(history only; see warnings\)/);
+    const q = await runCli(['-q', '-f', 'ndjson', '--state', state, early]);
+    expect(q.stderr).toMatch(/warning: late events: \d+ matching events/);
   });
 });
 
