@@ -24,7 +24,8 @@ function documentDate(value: string): bigint | undefined {
   return d !== undefined && d.hasDay ? d.nanos : undefined;
 }
 
-function holds(cmp: number, op: RangeOperator): boolean {
+/** Whether a comparison result (`a` against the bound: <0, 0, >0) satisfies the range operator. */
+export function holds(cmp: number, op: RangeOperator): boolean {
   switch (op) {
     case 'gt':
       return cmp > 0;

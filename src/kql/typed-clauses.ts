@@ -27,6 +27,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { RangeOperator, ValueNode } from './ast.js';
+import { holds } from './range.js';
 import { compileWildcardMatcher, wildcardAsText } from './wildcard.js';
 import { compareKeywords } from '../ecs/keyword-order.js';
 import { isPlainObject, visitLeafValues } from '../ecs/fields.js';
@@ -174,19 +175,6 @@ export function typedExistsTest(m: FieldMapping): ValueTest {
   if (family === 'text') return anyLeaf((v) => typeof v === 'string');
   const codec = termCodec(family === 'keyword' ? keywordOf(m) : m);
   return anyLeaf((v) => codec.term(v) !== undefined);
-}
-
-function holds(cmp: number, op: RangeOperator): boolean {
-  switch (op) {
-    case 'gt':
-      return cmp > 0;
-    case 'gte':
-      return cmp >= 0;
-    case 'lt':
-      return cmp < 0;
-    case 'lte':
-      return cmp <= 0;
-  }
 }
 
 export function typedRangeTest(field: string, m: FieldMapping, op: RangeOperator, bound: ValueNode): ValueTest {
