@@ -64,16 +64,29 @@ export function isGzip(head: Buffer): boolean {
 
 /** The start of a gzip stream, inflated as far as the bytes at hand allow (never throws). */
 function inflateHead(head: Buffer): Buffer | undefined {
+  // JSON compresses 5-20x, so a 64 KiB head often inflates past the output cap: then sniff a shorter
+  // prefix of the compressed bytes (inflating is streaming, so a prefix gives the start of the text)
+  // rather than call a valid file corrupt.
+  for (let bytes = head.length; ; bytes = Math.floor(bytes / 4)) {
+    const inner = inflatePrefix(head.subarray(0, bytes));
+    if (inner !== 'too-large') return inner;
+    // 256 compressed bytes cannot exceed the cap but for a pathological stream: then give up.
+    if (bytes <= 256) return undefined;
+  }
+}
+
+function inflatePrefix(head: Buffer): Buffer | undefined | 'too-large' {
+  const tooLarge = (e: unknown): boolean => (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
   try {
     return gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: SNIFF_BYTES * 4 });
   } catch (e) {
+    if (tooLarge(e)) return 'too-large';
     // A head cut inside the deflate data can make gunzip give up; the raw stream after the
     // 10-byte header (no optional fields) usually still inflates.
-    if ((e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return undefined;
     try {
       return inflateRawSync(head.subarray(10), { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: SNIFF_BYTES * 4 });
-    } catch {
-      return undefined;
+    } catch (e2) {
+      return tooLarge(e2) ? 'too-large' : undefined;
     }
   }
 }

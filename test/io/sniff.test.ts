@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { describeVerdict, sniffContent } from '../../src/io/sniff.js';
 
@@ -23,6 +24,14 @@ describe('telling a file\'s content from its first bytes', () => {
     expect(sniffContent(gz).kind).toBe('events');
     expect(sniffContent(gz.subarray(0, 200)).kind).toBe('events');
     expect(verdict(gzipSync('hello world\n'))).toBe('gzip holding plain text (not JSON)');
+  });
+
+  it('takes a gzip file whose head inflates past the sniffing cap as events, not as corrupt', () => {
+    // Event lines compress 5-20x: 64 KiB of a real capture's gzip inflates to well over 256 KiB.
+    const gz = gzipSync(readFileSync('fixtures/demo/events.ndjson', 'utf8').repeat(40));
+    const head = gz.subarray(0, 64 * 1024);
+    expect(() => gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH, maxOutputLength: 256 * 1024 })).toThrow();
+    expect(sniffContent(head).kind).toBe('events');
   });
 
   it('names other formats, with what to do where there is something', () => {
