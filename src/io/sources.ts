@@ -67,8 +67,9 @@ export async function resolveInputs(inputs: readonly string[], walk: WalkOptions
           walk.onSkip?.(s);
         },
       });
-      // A CI job pointed at the wrong folder must not pass as "no alerts".
-      if (found.length === 0) {
+      // A CI job pointed at the wrong folder must not pass as "no alerts": neither must one whose
+      // only readable files are empty while the others were skipped (nothing would be read).
+      if (found.length === 0 || (skipped.length > 0 && found.every((f) => f.size === 0))) {
         const why = skipped.length > 0 ? `; ${formatSkipped(skipped)}` : walk.glob?.length || walk.exclude?.length ? ' that --glob/--exclude leave in' : '';
         throw new InputError('missing', input, `the directory holds no files of events${why}`);
       }

@@ -70,6 +70,17 @@ describe('resolveInputs on a directory without event files', () => {
     await expect(resolveInputs([dir])).rejects.toThrow(InputError);
     await expect(resolveInputs([dir])).rejects.toThrow(/holds no files of events; skipped 2 files that hold no events: .*empty-ish\.bin \(binary data\), .*notes\.txt \(plain text \(not JSON\)\)/);
   });
+
+  it('throws when the only files left after skipping are empty (a marker file beside skipped captures)', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'done'), '');
+    writeFileSync(join(dir, 'part-00.ndjson.xz'), Buffer.from([0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00]));
+    await expect(resolveInputs([dir])).rejects.toThrow(/holds no files of events; skipped 1 file that holds no events: .*part-00\.ndjson\.xz \(xz: decompress it first\)/);
+    // An empty directory file alone, nothing skipped, is still just an empty input.
+    const quiet = tempDir();
+    writeFileSync(join(quiet, 'done'), '');
+    await expect(resolveInputs([quiet])).resolves.toHaveLength(1);
+  });
 });
 
 describe('openSource', () => {
