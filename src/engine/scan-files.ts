@@ -20,6 +20,9 @@ import { fieldTypeTable } from '../ecs/field-types.js';
 import type { Rule } from '../rule/schema.js';
 import type { AlertMode } from './alert.js';
 import { createScanJob } from './read-job.js';
+import { checkFiltersTyped, ruleFilterJob } from '../rule/filters.js';
+import { DslQueryError } from '../kql/query-dsl/types.js';
+import { ScanConfigError } from './scan-config.js';
 import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
 import { createTimeFilter } from './time-filter.js';
 import { timestampFieldsOf } from '../ecs/time.js';
@@ -115,7 +118,15 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const scanner = createScanner(rule, { ...engine, mode, ...(ruleUuid !== undefined && { ruleUuid }) });
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
   // Field types: clauses on non-keyword fields are evaluated by type and demand no prefilter literal.
-  const typeTable = engine.fieldTypes === undefined ? undefined : fieldTypeTable(engine.fieldTypes, queryFields(ast));
+  // Kibana filters narrow the query (buildEsQuery ANDs them): the prefilter stays the query's.
+  const filters = ruleFilterJob(rule);
+  const typeTable = engine.fieldTypes === undefined ? undefined : fieldTypeTable(engine.fieldTypes, [...queryFields(ast), ...filters.fields]);
+  try {
+    checkFiltersTyped(filters, typeTable);
+  } catch (e) {
+    if (e instanceof DslQueryError) throw new ScanConfigError(`rule "${rule.name}": filters: ${e.message}`);
+    throw e;
+  }
   const pf = prefilter && !strict ? derivePrefilter(typeTable === undefined ? ast : prefilterQuery(ast, typeTable)) : null;
   const inTime = since !== undefined || until !== undefined ? createTimeFilter({ since, until }, timestampFieldsOf(rule)) : undefined;
 
@@ -125,7 +136,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
     const matchesSeen = hooks.onMatches ?? onMatches;
     const signal = hooks.signal ?? optionSignal;
     const accounting = new Accounting({ strict, ...(maxProblems !== undefined && { maxProblems }) });
-    const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }) });
+    const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }), ...(filters.clause !== undefined && { filters: filters.clause }) });
     let bytes: ReadProgress = { bytesDone: 0 };
     const read = readInputs(inputs, scanJob.job, accounting, {
       ...(threads !== undefined && { threads }),
