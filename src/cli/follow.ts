@@ -17,6 +17,8 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
 import { createScanJob } from '../engine/read-job.js';
+import { ruleFilterJob } from '../rule/filters.js';
+import { ruleFilterTypeTable } from './rule-filters.js';
 import { withWatermarkProbe } from '../engine/follow-job.js';
 import { timestampFieldsOf } from '../ecs/time.js';
 import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
@@ -159,7 +161,10 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   });
 
   // One thread: the stream is read as it comes, and the probe of passed-over lines runs here.
-  const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index });
+  // The rule's Kibana filters narrow the query as in a scan (rule/filters.ts).
+  const filterJob = ruleFilterJob(rule);
+  const filterTypes = filterJob.clause === undefined ? {} : { filters: filterJob.clause, fieldTypes: ruleFilterTypeTable(rule, filterJob, engine.fieldTypes!) };
+  const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index, ...filterTypes });
   const job = withWatermarkProbe(scanJob.job, timestampFieldsOf(rule), (ms) => follower.observe(ms));
   const input = readInputs(inputs, job, acct, { threads: 1, live: true });
 

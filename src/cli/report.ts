@@ -18,6 +18,8 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
 import { createScanJob } from '../engine/read-job.js';
+import { compileFilterExcluder, describeFilter, ruleFilterJob } from '../rule/filters.js';
+import { ruleFilterTypeTable } from './rule-filters.js';
 import { compileKql } from '../kql/compile.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import { withoutExclusions } from '../kql/positive-part.js';
@@ -66,6 +68,9 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   const positive = withoutExclusions(ast);
   const readQuery = positive ?? ast;
   const matches = compileKql(ast);
+  // The rule's Kibana filters narrow what the query matches; an event they exclude is a near miss.
+  const filterJob = ruleFilterJob(rule);
+  const excludedBy = compileFilterExcluder(filterJob, engineOpts.fieldTypes === undefined ? undefined : ruleFilterTypeTable(rule, filterJob, engineOpts.fieldTypes));
   const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(readQuery) : null;
   const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
   const pairFields = rule.new_terms_fields && rule.new_terms_fields.length > 0 ? rule.new_terms_fields : DEFAULT_PAIR_FIELDS;
@@ -102,10 +107,14 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
       for await (const batch of input.batches) {
         events += batch.events;
         for (const ev of batch.matches) {
-          if (positive === null || matches(ev.source)) {
+          const queryMatched = positive === null || matches(ev.source);
+          const filtered = queryMatched ? excludedBy(ev.source) : undefined;
+          if (queryMatched && filtered === undefined) {
             matched++;
             collector.match(ev);
             tracer.add(ev);
+          } else if (filtered !== undefined) {
+            collector.nearMiss(ev, { ...summarizeExplanation(explainKql(ast, ev.source)), matched: false, text: `excluded by the rule's filter ${describeFilter(filtered)}` });
           } else {
             collector.nearMiss(ev, summarizeExplanation(explainKql(ast, ev.source)));
           }

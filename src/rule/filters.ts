@@ -26,6 +26,8 @@ import { isPlainObject, type Json, type JsonObject } from '../ecs/fields.js';
 import { compileDslQuery } from '../kql/query-dsl/compile.js';
 import { DslQueryError, type DslContext } from '../kql/query-dsl/types.js';
 import { dslQueryFields } from '../kql/query-dsl/fields.js';
+import type { KueryNode } from '../kql/ast.js';
+import { buildEsQuery, type BoolQueryBody, type DslOptions, type DslQuery } from '../kql/dsl.js';
 import { ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
 
 const filterMetaSchema = z
@@ -183,4 +185,34 @@ export function ruleFilterJob(rule: { filters?: readonly unknown[] | undefined }
  */
 export function checkFiltersTyped(job: RuleFilterJob, fieldTypes: DslContext['fieldTypes']): void {
   checkFilterQueries(job.queries, { ignoreAbove: ECS_KEYWORD_IGNORE_ABOVE, ...(fieldTypes !== undefined && { fieldTypes }) });
+}
+
+/**
+ * The query the detection engine sends: Kibana's buildEsQuery over the rule's KQL and its filters
+ * (get_query_filter.ts): the query's clause first in `filter`, then the filters' positive clauses,
+ * then `extra` (a new_terms batch filter comes after the rule's filters); the negated ones in
+ * `must_not`. match_all is removed from `filter` only, as build_es_query.ts removes it.
+ */
+export function buildRuleEsQuery(ast: KueryNode, filters: Pick<FilterQueries, 'filter' | 'must_not'>, opts: DslOptions & { extra?: DslQuery[] } = {}): { bool: BoolQueryBody } {
+  const { extra, ...dslOpts } = opts;
+  const q = buildEsQuery(ast, { ...dslOpts, filters: [...filters.filter, ...(extra ?? [])] });
+  return { bool: { ...q.bool, must_not: [...q.bool.must_not, ...filters.must_not] } };
+}
+
+/** Why an event the query matched is not searched: the first enabled filter that excludes it. */
+export type FilterExcluder = (event: unknown) => FilterClause | undefined;
+
+/**
+ * For explain: each enabled filter compiled on its own, in order; an event is excluded by a positive
+ * filter it does not match or a negated one it matches.
+ */
+export function compileFilterExcluder(job: RuleFilterJob, fieldTypes: DslContext['fieldTypes']): FilterExcluder {
+  const ctx: DslContext = { ignoreAbove: ECS_KEYWORD_IGNORE_ABOVE, ...(fieldTypes !== undefined && { fieldTypes }) };
+  const tests = job.queries.clauses.map((c) => ({ c, matches: compileDslQuery(c.query, ctx, c.queryPath) }));
+  return (e) => tests.find((t) => t.matches(e) === t.c.negate)?.c;
+}
+
+/** One line naming a filter: where it sits, whether negated, its clause. */
+export function describeFilter(c: FilterClause): string {
+  return `${c.path}${c.negate ? ' (negated: must_not)' : ' (filter)'} ${JSON.stringify(c.query)}`;
 }

@@ -8,10 +8,11 @@
  */
 import type { Json, JsonObject } from '../ecs/fields.js';
 import type { KueryNode } from '../kql/ast.js';
-import { buildEsQuery, type DslOptions, type DslQuery } from '../kql/dsl.js';
+import type { DslOptions, DslQuery } from '../kql/dsl.js';
 import { parseKql } from '../kql/parse.js';
 import { evaluateDateMath } from '../engine/datemath.js';
 import type { Rule } from './schema.js';
+import { buildRuleEsQuery, ruleFilterJob } from './filters.js';
 
 /** Kibana's page size for the phase-1 composite aggregation and single-field phase 2/3 terms. */
 export const NEW_TERMS_PAGE_SIZE = 10_000;
@@ -159,7 +160,9 @@ export function newTermsAggregationRequests(
   const historyStart = evaluateDateMath(rule.history_window_start, window.to).toISOString();
   const fromMs = window.from.getTime();
   const ast = opts.queryAst ?? parseKql(rule.query);
-  const ruleFilter = (extra?: DslQuery[]): DslQuery => buildEsQuery(ast, { ...opts, ...(extra ? { filters: extra } : {}) });
+  // The rule's Kibana filters ride in every request's rule filter (rule/filters.ts).
+  const { queries } = ruleFilterJob(rule);
+  const ruleFilter = (extra?: DslQuery[]): DslQuery => buildRuleEsQuery(ast, queries, { ...opts, ...(extra ? { extra } : {}) });
 
   const phase1 = eventsSearch(rule, ts, ruleFilter(), from, to, {
     new_terms: {
