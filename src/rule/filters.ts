@@ -159,7 +159,7 @@ export const ruleFiltersSchema = z.array(ruleFilterSchema).superRefine((filters,
     checkFilterQueries(buildQueryFromFilters(filters));
   } catch (e) {
     if (!(e instanceof DslQueryError)) throw e;
-    ctx.addIssue({ code: 'custom', message: `${e.clause}: ${e.reason} (at ${e.path}); kmod-enum-detect evaluates the filter clauses Kibana's filter editor writes: bool, term, terms, match, match_phrase, wildcard, prefix, range, exists, query_string (simple forms), match_all` });
+    ctx.addIssue({ code: 'custom', message: `at ${e.path}: ${e.clause}: ${e.reason}` });
   }
 });
 

@@ -6,7 +6,7 @@
  * adds the `i` flag (Unicode simple case folding, as AutomatonQueries.toCaseInsensitiveString folds
  * each code point).
  */
-const REGEX_SPECIAL = /[.*+?^${}()|[\]\\/-]/g;
+const REGEX_SPECIAL = /[.*+?^${}()|[\]\\]/g;
 
 export function compileEsWildcard(pattern: string, caseInsensitive: boolean): (subject: string) => boolean {
   let src = '';
