@@ -44,7 +44,9 @@ describe('filters and the literal prefilter', () => {
         const clauseOfFilters = filtersClause(buildQueryFromFilters(fs));
         const { job } = createScanJob({ query: AST, prefilter: pf, indexPatterns: [], ...(clauseOfFilters !== undefined && { filters: clauseOfFilters }) });
         const text = events.map((e) => JSON.stringify(e));
-        const mask = job.prefilter!(byteLinesOf(Buffer.from(text.join('\n'), 'utf8')))!;
+        const buf = Buffer.from(text.join('\n'), 'utf8');
+        const { starts, ends, count } = byteLinesOf(buf);
+        const mask = job.prefilter!({ file: 'events.ndjson', buf, starts: Array.from(starts), ends: Array.from(ends), firstLine: 1, count })!;
         const query = compileKql(AST);
         events.forEach((e, i) => {
           const kept = job.predicate!(e as unknown as Record<string, unknown>);
