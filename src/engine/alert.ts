@@ -159,6 +159,7 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     language: rule.language,
     index: rule.index,
     query: rule.query,
+    filters: rule.filters, // Kibana: filters: params.filters (absent when the rule has none)
   };
   if (mode === 'new_terms') {
     p.new_terms_fields = rule.new_terms_fields;

@@ -163,6 +163,9 @@ export const ruleFiltersSchema = z.array(ruleFilterSchema).superRefine((filters,
   }
 });
 
+/** The rule schema's `filters` key (one spread line in rule/schema.ts). */
+export const filtersShape = { filters: ruleFiltersSchema.optional() };
+
 /** What a read job needs of a rule's filters: the clause to AND with the query, and the fields it names. */
 export interface RuleFilterJob {
   queries: FilterQueries;
