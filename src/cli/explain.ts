@@ -131,7 +131,7 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   if (json) await out.write(`${JSON.stringify({ type: 'clause_counts', ...counts, events_outside_index: outsideIndex, ...(filterRows.length > 0 && { filters: filterRows }) })}\n`);
   else {
     const outside = outsideIndex > 0 ? `; ${outsideIndex} outside the index patterns, not counted` : '';
-    await out.write(`${chalk.bold('Per-clause counts')} (${counts.events} events, ${counts.matched} matched the query, ${counts.matchedBeforeExclusions} before exclusions${outside})\n${renderClauseCounts(counts, chalk)}\n`);
+    await out.write(`${chalk.bold('Per-clause counts')} (${counts.events} events, ${counts.matched} matched, ${counts.matchedBeforeExclusions} before exclusions${outside})\n${renderClauseCounts(counts, chalk)}\n`);
     if (filterRows.length > 0) {
       const lines = filterJob.queries.clauses.map((c) => `  ${describeFilter(c)}: excluded ${filterCounts.get(c.path) ?? 0}`);
       await out.write(`${chalk.bold('Kibana filters')} (ANDed with the query as buildEsQuery does; events the query matched that a filter excluded)\n${lines.join('\n')}\n`);
