@@ -20,7 +20,7 @@ import { fieldTypeTable } from '../ecs/field-types.js';
 import type { Rule } from '../rule/schema.js';
 import type { AlertMode } from './alert.js';
 import { createScanJob } from './read-job.js';
-import { checkFiltersTyped, ruleFilterJob } from '../rule/filters.js';
+import { checkFiltersTyped, ruleFilterJob, type RuleFilter } from '../rule/filters.js';
 import { DslQueryError } from '../kql/query-dsl/types.js';
 import { ScanConfigError } from './scan-config.js';
 import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
@@ -30,6 +30,8 @@ import { timestampFieldsOf } from '../ecs/time.js';
 /** A scan end to end: the rule, the engine's options (mode, schedule, state) and how to read. */
 export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
   rule: Rule;
+  /** The negated filter of the rule's exception lists (rule/exceptions.ts buildExceptionFilter). */
+  exceptionFilter?: RuleFilter;
   /** The rule's query already parsed (e.g. to have reported its warnings); default: parsed here. */
   query?: KueryNode;
   /** Default: `query` for a query rule, `new_terms` for a new_terms rule. */
@@ -110,7 +112,7 @@ export function defaultMode(rule: Rule): AlertMode {
  * bad line under `strict`).
  */
 export function createFileScan(inputs: readonly string[], options: ScanFilesOptions): FileScan {
-  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, signal: optionSignal, since, until, maxProblems, ...engine } = options;
+  const { rule, query, exceptionFilter, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, signal: optionSignal, since, until, maxProblems, ...engine } = options;
   const mode = options.mode ?? defaultMode(rule);
   const ast = query ?? parseKql(rule.query);
   // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise the rule_id.
@@ -119,7 +121,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
   // Field types: clauses on non-keyword fields are evaluated by type and demand no prefilter literal.
   // Kibana filters narrow the query (buildEsQuery ANDs them): the prefilter stays the query's.
-  const filters = ruleFilterJob(rule);
+  const filters = ruleFilterJob(rule, exceptionFilter);
   const typeTable = engine.fieldTypes === undefined ? undefined : fieldTypeTable(engine.fieldTypes, [...queryFields(ast), ...filters.fields]);
   try {
     checkFiltersTyped(filters, typeTable);

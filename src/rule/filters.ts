@@ -175,9 +175,21 @@ export interface RuleFilterJob {
   fields: string[];
 }
 
-/** The rule's enabled filters as a job clause (see ReadJobSpec.filters). */
-export function ruleFilterJob(rule: { filters?: readonly unknown[] | undefined }): RuleFilterJob {
+/**
+ * The rule's enabled filters as a job clause (see ReadJobSpec.filters), with the exception filter of
+ * its exception lists appended as get_query_filter.ts appends it (rule/exceptions.ts), named
+ * `exception lists` in explain.
+ */
+export function ruleFilterJob(rule: { filters?: readonly unknown[] | undefined }, exceptionFilter?: RuleFilter): RuleFilterJob {
   const queries = buildQueryFromFilters(rule.filters ?? []);
+  if (exceptionFilter !== undefined) {
+    const [c] = buildQueryFromFilters([exceptionFilter], 'exception lists').clauses;
+    if (c !== undefined) {
+      const clause = { ...c, path: 'exception lists' };
+      queries.clauses.push(clause);
+      (clause.negate ? queries.must_not : queries.filter).push(clause.query);
+    }
+  }
   const clause = filtersClause(queries);
   return { queries, clause, fields: clause === undefined ? [] : dslQueryFields(clause) };
 }

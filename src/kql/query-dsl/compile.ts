@@ -11,6 +11,7 @@ import { compileExists } from './exists.js';
 import { compileMatch } from './match.js';
 import { compileMatchAll, compileMatchNone } from './match-all.js';
 import { compileMatchPhrase } from './match-phrase.js';
+import { compileNested } from './nested.js';
 import { compilePrefix } from './prefix.js';
 import { compileQueryString } from './query-string.js';
 import { compileRange } from './range.js';
@@ -33,6 +34,7 @@ export const SUPPORTED_CLAUSES: Readonly<Record<string, ClauseCompiler>> = Objec
   query_string: compileQueryString,
   match_all: compileMatchAll,
   match_none: compileMatchNone,
+  nested: compileNested,
 });
 
 /** Compiles one query clause `{kind: body}`; `path` names it in errors (default `query`). */

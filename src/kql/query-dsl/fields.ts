@@ -18,7 +18,8 @@ export function dslQueryFields(query: unknown): string[] {
           const v = body[occur];
           for (const c of Array.isArray(v) ? v : [v]) walk(c);
         }
-      } else if (kind === 'exists' && typeof body['field'] === 'string') out.add(body['field']);
+      } else if (kind === 'nested') walk(body['query']);
+      else if (kind === 'exists' && typeof body['field'] === 'string') out.add(body['field']);
       else if (kind === 'query_string') {
         const fields = body['fields'];
         if (Array.isArray(fields)) for (const f of fields) if (typeof f === 'string') out.add(f);
