@@ -17,9 +17,9 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
 import { createScanJob } from '../engine/read-job.js';
+import { ruleReadSpec } from '../engine/rule-read-spec.js';
 import { withWatermarkProbe } from '../engine/follow-job.js';
 import { timestampFieldsOf } from '../ecs/time.js';
-import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
 import { createChalk } from '../output/color.js';
 import { createFormatter } from '../output/formatter.js';
 import { renderAlertTable, DEFAULT_WIDTH } from '../output/pretty.js';
@@ -66,7 +66,6 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   checkFollowOptions(opts);
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule } = active;
-  const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
   // The batch scan's options, less what only reading needs (the follower reads on this thread).
   const { rule: _rule, query: _query, strict: _strict, prefilter: _prefilter, threads: _threads, parallelMinBytes: _pmb, maxLineBytes: _mlb, onProgress: _op, shouldStop: _ss, signal: _sig, since: _since, until: _until, maxProblems: _mp, ...engine } = await libraryOptions(opts, active, opts.format ?? defaultFormat(opts.output));
   // --explain evaluates by the same field types as the scan.
@@ -159,7 +158,8 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   });
 
   // One thread: the stream is read as it comes, and the probe of passed-over lines runs here.
-  const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index });
+  // The scan's read: the query by field types, the typed prefilter (engine/rule-read-spec.ts).
+  const scanJob = createScanJob(ruleReadSpec(rule, { query: active.ast, fieldTypes: engine.fieldTypes, prefilter: opts.prefilter && !opts.strict }).spec);
   const job = withWatermarkProbe(scanJob.job, timestampFieldsOf(rule), (ms) => follower.observe(ms));
   const input = readInputs(inputs, job, acct, { threads: 1, live: true });
 

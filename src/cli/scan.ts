@@ -34,7 +34,7 @@ import { queryTypeTable, resolveFieldTypes } from './field-types.js';
 import type { FieldTypeTable } from '../kql/compile-typed.js';
 import { detectionSection, inputSection, timeFilterRow } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
-import { Interrupted, trapStopSignals } from './interrupt.js';
+import { Interrupted, keptMessage, trapStopSignals } from './interrupt.js';
 import { batchPause } from './test-hooks.js';
 import { expandInputs, inputVerdicts, lateEventsWarning, type ExpandedInputs } from './input-report.js';
 import { checkRunsAfterState, readRunTimes } from './runs-file.js';
@@ -119,13 +119,6 @@ async function prepare(inputs: string[], lib: ScanFilesOptions, session: StateSe
     if (e instanceof StateFileError) throw new UserFacingError(e.message);
     throw e;
   }
-}
-
-/** What an interrupted batch scan left behind, for its one stderr line. */
-function keptMessage(e: Interrupted, opts: { output?: string | undefined; state?: string | undefined }): string | undefined {
-  const files = [opts.output !== undefined && opts.output !== '-' ? `--output ${opts.output}` : '', opts.state !== undefined ? `--state ${opts.state}` : ''].filter((f) => f !== '');
-  if (files.length === 0) return undefined;
-  return e.afterCommit ? `${files.join(' and ')} written` : `${files.join(' and ')} left as ${files.length > 1 ? 'they were' : 'it was'}`;
 }
 
 /** How the scan's result is written: its format, the field types --explain evaluates with, the inputs as expanded. */

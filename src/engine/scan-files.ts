@@ -13,13 +13,11 @@ import { untilAborted } from '../io/abortable.js';
 import { readInputs, type ReadProgress } from '../io/read-events.js';
 import type { KueryNode } from '../kql/ast.js';
 import { parseKql } from '../kql/parse.js';
-import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
-import { prefilterQuery } from '../kql/prefilter-typed.js';
-import { queryFields } from '../kql/query-fields.js';
-import { fieldTypeTable } from '../ecs/field-types.js';
+import type { Prefilter } from '../kql/prefilter.js';
 import type { Rule } from '../rule/schema.js';
 import type { AlertMode } from './alert.js';
 import { createScanJob } from './read-job.js';
+import { ruleReadSpec } from './rule-read-spec.js';
 import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
 import { createTimeFilter } from './time-filter.js';
 import { timestampFieldsOf } from '../ecs/time.js';
@@ -114,9 +112,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const ruleUuid = engine.ruleUuid ?? rule.id;
   const scanner = createScanner(rule, { ...engine, mode, ...(ruleUuid !== undefined && { ruleUuid }) });
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-  // Field types: clauses on non-keyword fields are evaluated by type and demand no prefilter literal.
-  const typeTable = engine.fieldTypes === undefined ? undefined : fieldTypeTable(engine.fieldTypes, queryFields(ast));
-  const pf = prefilter && !strict ? derivePrefilter(typeTable === undefined ? ast : prefilterQuery(ast, typeTable)) : null;
+  const { spec } = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict });
   const inTime = since !== undefined || until !== undefined ? createTimeFilter({ since, until }, timestampFieldsOf(rule)) : undefined;
 
   const run = async (hooks: ScanHooks = {}): Promise<ScanFilesResult> => {
@@ -125,7 +121,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
     const matchesSeen = hooks.onMatches ?? onMatches;
     const signal = hooks.signal ?? optionSignal;
     const accounting = new Accounting({ strict, ...(maxProblems !== undefined && { maxProblems }) });
-    const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }) });
+    const scanJob = createScanJob(spec);
     let bytes: ReadProgress = { bytesDone: 0 };
     const read = readInputs(inputs, scanJob.job, accounting, {
       ...(threads !== undefined && { threads }),
