@@ -42,7 +42,7 @@ import { idleSinceLoad, threadPlan } from './thread-plan.js';
 import { queryTypeTable } from './field-types.js';
 import { expandInputs, inputVerdicts } from './input-report.js';
 import { Interrupted, keptMessage, trapStopSignals } from './interrupt.js';
-import { openStateSession } from './state-session.js';
+import { stateSessionFor } from './state-session.js';
 
 const require = createRequire(import.meta.url);
 
@@ -60,7 +60,7 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   requireInput(inputs, 'report');
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule, ast } = active;
-  // The --state file is loaded under its lock below (openStateSession), not here.
+  // The --state file is loaded under its lock below (stateSessionFor), not here.
   const engineOpts = await engineOptionsFrom({ ...opts, state: undefined }, active);
   const assets = (() => {
     try {
@@ -85,17 +85,9 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   const expanded = await expandInputs(inputs, { glob: opts.glob, exclude: opts.exclude });
 
   // --state: locked from loading to replacing, as scan does (cli/state-session.ts).
-  const session =
-    opts.state === undefined
-      ? undefined
-      : await openStateSession(opts.state, {
-          lockTimeoutMs: opts.lockTimeout,
-          ...(!opts.quiet && { notice: (m: string) => process.stderr.write(`kmod-enum-detect: ${m}\n`) }),
-        });
-  const dropState = (): void => {
-    session?.abort();
-    session?.release();
-  };
+  const session = await stateSessionFor(opts);
+  // Until the run's own try block takes over, a failure drops the staged state and the lock.
+  const dropState = (): void => session?.drop();
   let tracer: ReturnType<typeof createFateTracer>;
   try {
     tracer = withConfigErrors(() => createFateTracer(rule, { ...engineOpts, ...(session?.loaded && { state: session.loaded }) }));
