@@ -17,11 +17,10 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
 import { createScanJob } from '../engine/read-job.js';
-import { ruleFilterJob } from '../rule/filters.js';
-import { ruleFilterTypeTable } from './rule-filters.js';
+import { ruleReadSpec } from '../engine/rule-read-spec.js';
+import { withFilterErrors } from './rule-filters.js';
 import { withWatermarkProbe } from '../engine/follow-job.js';
 import { timestampFieldsOf } from '../ecs/time.js';
-import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
 import { createChalk } from '../output/color.js';
 import { createFormatter } from '../output/formatter.js';
 import { renderAlertTable, DEFAULT_WIDTH } from '../output/pretty.js';
@@ -68,7 +67,6 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   checkFollowOptions(opts);
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule } = active;
-  const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(active.ast) : null;
   // The batch scan's options, less what only reading needs (the follower reads on this thread).
   const { rule: _rule, query: _query, strict: _strict, prefilter: _prefilter, threads: _threads, parallelMinBytes: _pmb, maxLineBytes: _mlb, onProgress: _op, shouldStop: _ss, signal: _sig, since: _since, until: _until, maxProblems: _mp, ...engine } = await libraryOptions(opts, active, opts.format ?? defaultFormat(opts.output));
   // --explain evaluates by the same field types as the scan.
@@ -161,10 +159,8 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
   });
 
   // One thread: the stream is read as it comes, and the probe of passed-over lines runs here.
-  // The rule's Kibana filters narrow the query as in a scan (rule/filters.ts).
-  const filterJob = ruleFilterJob(rule);
-  const filterTypes = filterJob.clause === undefined ? {} : { filters: filterJob.clause, fieldTypes: ruleFilterTypeTable(rule, filterJob, engine.fieldTypes!) };
-  const scanJob = createScanJob({ query: active.ast, prefilter: pf, indexPatterns: rule.index, ...filterTypes });
+  // The scan's read: the query by field types, the typed prefilter (engine/rule-read-spec.ts).
+  const scanJob = createScanJob(withFilterErrors(rule, () => ruleReadSpec(rule, { query: active.ast, fieldTypes: engine.fieldTypes, prefilter: opts.prefilter && !opts.strict, ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }) })).spec);
   const job = withWatermarkProbe(scanJob.job, timestampFieldsOf(rule), (ms) => follower.observe(ms));
   const input = readInputs(inputs, job, acct, { threads: 1, live: true });
 

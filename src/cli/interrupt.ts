@@ -145,3 +145,10 @@ export function trapStopSignals(opts: TrapOptions = {}): RunInterrupt {
     dispose,
   };
 }
+
+/** What an interrupted batch run left behind (its --output and --state files), for its one stderr line. */
+export function keptMessage(e: Interrupted, opts: { output?: string | undefined; state?: string | undefined }): string | undefined {
+  const files = [opts.output !== undefined && opts.output !== '-' ? `--output ${opts.output}` : '', opts.state !== undefined ? `--state ${opts.state}` : ''].filter((f) => f !== '');
+  if (files.length === 0) return undefined;
+  return e.afterCommit ? `${files.join(' and ')} written` : `${files.join(' and ')} left as ${files.length > 1 ? 'they were' : 'it was'}`;
+}

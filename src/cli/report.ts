@@ -18,17 +18,19 @@ import { Accounting } from '../io/accounting.js';
 import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
 import { createScanJob } from '../engine/read-job.js';
-import { compileFilterExcluder, describeFilter, ruleFilterJob } from '../rule/filters.js';
-import { ruleFilterTypeTable } from './rule-filters.js';
+import { ruleReadSpec } from '../engine/rule-read-spec.js';
+import { withFilterErrors } from './rule-filters.js';
+import { untilAborted } from '../io/abortable.js';
+import { WorldFault } from '../io/faults.js';
 import { compileKql } from '../kql/compile.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import { withoutExclusions } from '../kql/positive-part.js';
-import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
+import type { Prefilter } from '../kql/prefilter.js';
 import { createProgress } from '../output/progress.js';
 import { loadReportAssets } from '../output/report/assets.js';
 import { renderReportHtml } from '../output/report/html.js';
 import { ReportCollector, type ReportRule } from '../output/report/model.js';
-import { guardStream, openSink } from '../output/sink.js';
+import { guardStream, openSink, type OutputSink } from '../output/sink.js';
 import { diagnosticText, renderDiagnostics } from '../output/summary.js';
 import { createChalk } from '../output/color.js';
 import { engineOptionsFrom, withConfigErrors } from './engine-options.js';
@@ -38,6 +40,10 @@ import { loadActiveRule } from './rule-source.js';
 import { kqlDiagnostic, problemDiagnostics, scanDiagnostics } from './diagnostics.js';
 import { detectionSection, inputSection } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
+import { queryTypeTable } from './field-types.js';
+import { expandInputs, inputVerdicts } from './input-report.js';
+import { Interrupted, keptMessage, trapStopSignals } from './interrupt.js';
+import { stateSessionFor } from './state-session.js';
 
 const require = createRequire(import.meta.url);
 
@@ -55,8 +61,8 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   requireInput(inputs, 'report');
   const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
   const { rule, ast } = active;
-  const engineOpts = await engineOptionsFrom(opts, active);
-  const tracer = withConfigErrors(() => createFateTracer(rule, engineOpts));
+  // The --state file is loaded under its lock below (stateSessionFor), not here.
+  const engineOpts = await engineOptionsFrom({ ...opts, state: undefined }, active);
   const assets = (() => {
     try {
       return loadReportAssets();
@@ -67,26 +73,40 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
 
   const positive = withoutExclusions(ast);
   const readQuery = positive ?? ast;
-  const matches = compileKql(ast);
-  // The rule's Kibana filters narrow what the query matches; an event they exclude is a near miss.
-  const filterJob = ruleFilterJob(rule);
-  const excludedBy = compileFilterExcluder(filterJob, engineOpts.fieldTypes === undefined ? undefined : ruleFilterTypeTable(rule, filterJob, engineOpts.fieldTypes));
-  const pf: Prefilter | null = opts.prefilter && !opts.strict ? derivePrefilter(readQuery) : null;
+  const prefilterOn = opts.prefilter && !opts.strict;
+  // The scan's read (engine/rule-read-spec.ts): the query by field types, the typed prefilter.
+  const read = withFilterErrors(rule, () => ruleReadSpec(rule, { query: readQuery, fieldTypes: engineOpts.fieldTypes, prefilter: prefilterOn, ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }) }));
+  const typeTable = engineOpts.fieldTypes === undefined ? undefined : queryTypeTable(ast, engineOpts.fieldTypes);
+  const matches = compileKql(ast, typeTable === undefined ? {} : { fieldTypes: typeTable });
+  const explain = (source: unknown) => summarizeExplanation(explainKql(ast, source, typeTable));
+  const pf: Prefilter | null = read.spec.prefilter;
   const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
   const pairFields = rule.new_terms_fields && rule.new_terms_fields.length > 0 ? rule.new_terms_fields : DEFAULT_PAIR_FIELDS;
   const collector = new ReportCollector(pairFields);
+  const expanded = await expandInputs(inputs, { glob: opts.glob, exclude: opts.exclude });
+
+  // --state: locked from loading to replacing, as scan does (cli/state-session.ts).
+  const session = await stateSessionFor(opts);
+  // Until the run's own try block takes over, a failure drops the staged state and the lock.
+  const dropState = (): void => session?.drop();
+  let tracer: ReturnType<typeof createFateTracer>;
+  try {
+    tracer = withConfigErrors(() => createFateTracer(rule, { ...engineOpts, ...(session?.loaded && { state: session.loaded }) }));
+  } catch (e) {
+    dropState();
+    throw e;
+  }
 
   guardStream(process.stderr);
-  let sink;
+  let sink: OutputSink;
   try {
-    sink = await openSink(opts.output);
+    sink = await openSink(opts.output, `--output ${opts.output}`);
   } catch (e) {
+    dropState();
+    if (e instanceof WorldFault) throw e;
     throw new UserFacingError(`--output ${opts.output}: ${(e as Error).message}`);
   }
-  const onSigint = () => {
-    void sink.abort().finally(() => process.exit(130));
-  };
-  process.once('SIGINT', onSigint);
+  const interrupt = trapStopSignals();
 
   const env = process.env;
   const progress = createProgress({ stream: process.stderr, quiet: opts.quiet, env });
@@ -94,8 +114,8 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   let events = 0;
   let matched = 0;
   let bytes = { bytesDone: 0 } as { bytesDone: number; bytesTotal?: number };
-  const scanJob = createScanJob({ query: readQuery, prefilter: pf, indexPatterns: rule.index });
-  const input = readInputs(inputs, scanJob.job, acct, {
+  const scanJob = createScanJob(read.spec);
+  const input = readInputs(expanded.inputs, scanJob.job, acct, {
     ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
     onProgress: (p) => {
       bytes = p;
@@ -104,19 +124,15 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
 
   try {
     try {
-      for await (const batch of input.batches) {
+      for await (const batch of untilAborted(input.batches, interrupt.signal)) {
         events += batch.events;
         for (const ev of batch.matches) {
-          const queryMatched = positive === null || matches(ev.source);
-          const filtered = queryMatched ? excludedBy(ev.source) : undefined;
-          if (queryMatched && filtered === undefined) {
+          if (positive === null || matches(ev.source)) {
             matched++;
             collector.match(ev);
             tracer.add(ev);
-          } else if (filtered !== undefined) {
-            collector.nearMiss(ev, { ...summarizeExplanation(explainKql(ast, ev.source)), matched: false, text: `excluded by the rule's filter ${describeFilter(filtered)}` });
           } else {
-            collector.nearMiss(ev, summarizeExplanation(explainKql(ast, ev.source)));
+            collector.nearMiss(ev, explain(ev.source));
           }
         }
         progress.update({ ...bytes, events, matches: matched });
@@ -128,10 +144,13 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
       progress.done();
     }
 
+    // Nothing passes as clean that was not read: undecodable files and --max-malformed fail the run.
+    inputVerdicts(acct, opts.maxMalformed);
     const { scan, fates } = withConfigErrors(() => tracer.finish());
     // Diagnostics as objects for the terminal (bounded there), as text for the page's model.
     const diagnostics = scanDiagnostics({
       problems: [],
+      skipped: expanded.skipped,
       malformed: acct.total.malformedByKind,
       kqlWarnings: active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
       timeIssues: scan.summary.timeIssues,
@@ -161,13 +180,13 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
     const data = collector.build({
       tool: { name: 'kmod-enum-detect', version: (require('../../package.json') as { version: string }).version },
       rule: reportRule,
-      inputs: inputs.length > 0 ? inputs : ['-'],
+      inputs: expanded.inputs.length > 0 ? expanded.inputs : ['-'],
       fates,
       alerts: scan.alerts.map((doc) => {
         const raw = sourceOfAlert(doc);
-        return { doc, raw, explanation: summarizeExplanation(explainKql(ast, raw)) };
+        return { doc, raw, explanation: explain(raw) };
       }),
-      summary: [inputSection(acct.total, acct.files.size, matched, prefilterText), detectionSection(scan.summary)],
+      summary: [inputSection(acct.total, acct.files.size, matched, prefilterText, expanded), detectionSection(scan.summary)],
       warnings,
       errors,
       malformed: { count: acct.total.malformed, shown: acct.problemLines() },
@@ -176,11 +195,14 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
       hasExclusions: positive !== null,
     });
     await sink.write(renderReportHtml(data, assets));
-    await sink.close();
-    if (opts.state !== undefined) {
-      const { saveState } = await import('../engine/state.js');
-      saveState(opts.state, scan.state);
-    }
+    // Committed together with signals held back, as scan does: the state written (fsynced) first,
+    // then the page renamed into place, then the state.
+    await interrupt.commit(async () => {
+      session?.write(scan.state);
+      await sink.finish();
+      await sink.commit();
+      session?.commit();
+    });
     if (!opts.quiet) {
       const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env, isTTY: process.stderr.isTTY === true });
       const size = statSync(opts.output).size;
@@ -194,8 +216,14 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
     return scan.alerts.length > 0 && !opts.exitZero ? EXIT_ALERTS : EXIT_OK;
   } catch (e) {
     await sink.abort();
+    session?.abort();
+    if (e instanceof Interrupted) {
+      session?.release();
+      interrupt.exit(e, keptMessage(e, opts));
+    }
     throw e;
   } finally {
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
+    session?.release();
   }
 }

@@ -20,3 +20,13 @@ export function ruleFilterTypeTable(rule: Pick<Rule, 'name'>, job: RuleFilterJob
   }
   return table;
 }
+
+/** Runs `fn` (a rule read spec), turning a filter clause refused for its field's type into a usage error. */
+export function withFilterErrors<T>(rule: Pick<Rule, 'name'>, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (e instanceof DslQueryError) throw new UserFacingError(`rule "${rule.name}": filters cannot run on these field types: ${e.message}`);
+    throw e;
+  }
+}

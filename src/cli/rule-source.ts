@@ -8,6 +8,7 @@ import { parseKqlWithWarnings, type KqlWarning } from '../kql/parse.js';
 import type { KueryNode } from '../kql/ast.js';
 import { BUILTIN_RULE } from '../rule/builtin.js';
 import type { Rule } from '../rule/schema.js';
+import type { RuleFilter } from '../rule/filters.js';
 import { UserFacingError } from './exit.js';
 
 export interface ActiveRule {
@@ -18,6 +19,8 @@ export interface ActiveRule {
   file?: string;
   ast: KueryNode;
   warnings: KqlWarning[];
+  /** The negated filter of the rule's exception lists, when --exceptions FILE gave them (rule/exceptions.ts). */
+  exceptionFilter?: RuleFilter;
 }
 
 export async function loadActiveRule(file: string | undefined, ruleId: string | undefined, ruleVersion?: number): Promise<ActiveRule> {

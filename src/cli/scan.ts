@@ -34,11 +34,11 @@ import { queryTypeTable, resolveFieldTypes } from './field-types.js';
 import type { FieldTypeTable } from '../kql/compile-typed.js';
 import { detectionSection, inputSection, timeFilterRow } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
-import { Interrupted, trapStopSignals } from './interrupt.js';
+import { Interrupted, keptMessage, trapStopSignals } from './interrupt.js';
 import { batchPause } from './test-hooks.js';
 import { expandInputs, inputVerdicts, lateEventsWarning, type ExpandedInputs } from './input-report.js';
 import { checkRunsAfterState, readRunTimes } from './runs-file.js';
-import { openStateSession, type StateSession } from './state-session.js';
+import { stateSessionFor, type StateSession } from './state-session.js';
 
 /** `--explain`: the query explained on the alert's source event, added to the alert. */
 export function withExplanation(ast: KueryNode, alert: AlertDocument, types?: FieldTypeTable): AlertDocument {
@@ -119,13 +119,6 @@ async function prepare(inputs: string[], lib: ScanFilesOptions, session: StateSe
     if (e instanceof StateFileError) throw new UserFacingError(e.message);
     throw e;
   }
-}
-
-/** What an interrupted batch scan left behind, for its one stderr line. */
-function keptMessage(e: Interrupted, opts: { output?: string | undefined; state?: string | undefined }): string | undefined {
-  const files = [opts.output !== undefined && opts.output !== '-' ? `--output ${opts.output}` : '', opts.state !== undefined ? `--state ${opts.state}` : ''].filter((f) => f !== '');
-  if (files.length === 0) return undefined;
-  return e.afterCommit ? `${files.join(' and ')} written` : `${files.join(' and ')} left as ${files.length > 1 ? 'they were' : 'it was'}`;
 }
 
 /** How the scan's result is written: its format, the field types --explain evaluates with, the inputs as expanded. */
@@ -209,18 +202,9 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
   const typeTable = queryTypeTable(active.ast, lib.fieldTypes!);
   const expanded = await expandInputs(inputs, { glob: opts.glob, exclude: opts.exclude });
   // --state: locked from loading to replacing, so invocations sharing it serialise (state-session.ts).
-  const session =
-    opts.state === undefined
-      ? undefined
-      : await openStateSession(opts.state, {
-          lockTimeoutMs: opts.lockTimeout,
-          ...(!opts.quiet && { notice: (m: string) => process.stderr.write(`kmod-enum-detect: ${m}\n`) }),
-        });
-  // Until the scan's own try block takes over, a failure drops the staged state and the lock.
-  const dropState = (): void => {
-    session?.abort();
-    session?.release();
-  };
+  const session = await stateSessionFor(opts);
+  // Until the run's own try block takes over, a failure drops the staged state and the lock.
+  const dropState = (): void => session?.drop();
   let scan: FileScan;
   try {
     scan = await prepare(expanded.inputs, lib, session, active, opts);

@@ -20,6 +20,8 @@ export interface StateSession {
   abort(): void;
   /** Releases the lock (after commit or abort). */
   release(): void;
+  /** abort + release: a failure before the run's own error handling takes over. */
+  drop(): void;
 }
 
 export interface StateSessionOptions {
@@ -59,5 +61,21 @@ export async function openStateSession(file: string, opts: StateSessionOptions):
     commit: () => staged.commit(),
     abort: () => staged.abort(),
     release: () => lock.release(),
+    drop: () => {
+      staged.abort();
+      lock.release();
+    },
   };
+}
+
+/**
+ * The session a command's `--state` option asks for (undefined without one), saying on stderr that it
+ * waits for the lock unless `--quiet`.
+ */
+export async function stateSessionFor(opts: { state?: string | undefined; lockTimeout: number; quiet: boolean }): Promise<StateSession | undefined> {
+  if (opts.state === undefined) return undefined;
+  return openStateSession(opts.state, {
+    lockTimeoutMs: opts.lockTimeout,
+    ...(!opts.quiet && { notice: (m: string) => process.stderr.write(`kmod-enum-detect: ${m}\n`) }),
+  });
 }

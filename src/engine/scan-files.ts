@@ -13,14 +13,12 @@ import { untilAborted } from '../io/abortable.js';
 import { readInputs, type ReadProgress } from '../io/read-events.js';
 import type { KueryNode } from '../kql/ast.js';
 import { parseKql } from '../kql/parse.js';
-import { derivePrefilter, type Prefilter } from '../kql/prefilter.js';
-import { prefilterQuery } from '../kql/prefilter-typed.js';
-import { queryFields } from '../kql/query-fields.js';
-import { fieldTypeTable } from '../ecs/field-types.js';
+import type { Prefilter } from '../kql/prefilter.js';
 import type { Rule } from '../rule/schema.js';
 import type { AlertMode } from './alert.js';
 import { createScanJob } from './read-job.js';
-import { checkFiltersTyped, ruleFilterJob, type RuleFilter } from '../rule/filters.js';
+import { ruleReadSpec } from './rule-read-spec.js';
+import type { RuleFilter } from '../rule/filters.js';
 import { DslQueryError } from '../kql/query-dsl/types.js';
 import { ScanConfigError } from './scan-config.js';
 import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
@@ -119,17 +117,14 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const ruleUuid = engine.ruleUuid ?? rule.id;
   const scanner = createScanner(rule, { ...engine, mode, ...(ruleUuid !== undefined && { ruleUuid }) });
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-  // Field types: clauses on non-keyword fields are evaluated by type and demand no prefilter literal.
-  // Kibana filters narrow the query (buildEsQuery ANDs them): the prefilter stays the query's.
-  const filters = ruleFilterJob(rule, exceptionFilter);
-  const typeTable = engine.fieldTypes === undefined ? undefined : fieldTypeTable(engine.fieldTypes, [...queryFields(ast), ...filters.fields]);
+  let spec;
   try {
-    checkFiltersTyped(filters, typeTable);
+    // The rule's Kibana filters (and exception lists) narrow the query as buildEsQuery ANDs them.
+    spec = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict, ...(exceptionFilter !== undefined && { exceptionFilter }) }).spec;
   } catch (e) {
     if (e instanceof DslQueryError) throw new ScanConfigError(`rule "${rule.name}": filters: ${e.message}`);
     throw e;
   }
-  const pf = prefilter && !strict ? derivePrefilter(typeTable === undefined ? ast : prefilterQuery(ast, typeTable)) : null;
   const inTime = since !== undefined || until !== undefined ? createTimeFilter({ since, until }, timestampFieldsOf(rule)) : undefined;
 
   const run = async (hooks: ScanHooks = {}): Promise<ScanFilesResult> => {
@@ -138,7 +133,7 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
     const matchesSeen = hooks.onMatches ?? onMatches;
     const signal = hooks.signal ?? optionSignal;
     const accounting = new Accounting({ strict, ...(maxProblems !== undefined && { maxProblems }) });
-    const scanJob = createScanJob({ query: ast, prefilter: pf, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }), ...(filters.clause !== undefined && { filters: filters.clause }) });
+    const scanJob = createScanJob(spec);
     let bytes: ReadProgress = { bytesDone: 0 };
     const read = readInputs(inputs, scanJob.job, accounting, {
       ...(threads !== undefined && { threads }),

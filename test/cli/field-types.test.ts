@@ -1,5 +1,5 @@
 /** `--mapping` and the field types `rule show` lists: what only the CLI does (stderr listing, usage errors). */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseNdjson, runCli, tempDir } from './run-cli.js';
 
@@ -55,6 +55,29 @@ describe('--mapping', () => {
       const ex = await runCli(['explain', '--rule', t.path('rule.json'), '--mapping', MAPPING, '--format', 'json', t.path('e.ndjson')]);
       expect(ex.code).toBe(0);
       expect(JSON.parse(ex.stdout.split('\n')[0]!)).toMatchObject({ type: 'event', matched: true });
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it('report and --follow evaluate the query by the mapping, as scan does (a CIDR on an ip field is not a string)', async () => {
+    const t = tempDir();
+    try {
+      // As a keyword "10.2.3.4" is not "10.0.0.0/8"; on an ip field it is in that block.
+      writeFileSync(t.path('rule.json'), JSON.stringify({ ...RULE, type: 'query', query: 'host.ip: 10.0.0.0/8', new_terms_fields: undefined, history_window_start: undefined }));
+      writeFileSync(t.path('e.ndjson'), `${JSON.stringify({ ...EVENT, _source: { ...EVENT._source, host: { ip: '10.2.3.4' } } })}\n`);
+      const common = ['--rule', t.path('rule.json'), '--mapping', MAPPING, '--start', '2024-05-14T10:05:00Z'];
+      const scan = await runCli(['scan', ...common, '--end', '2024-05-14T10:05:00Z', '--format', 'ndjson', '-q', t.path('e.ndjson')]);
+      expect(scan.code).toBe(1);
+      const ids = parseNdjson(scan.stdout).map((a) => a['kibana.alert.uuid']);
+      expect(ids).toHaveLength(1);
+      const follow = await runCli(['scan', ...common, '--follow', '--format', 'ndjson', '-q', t.path('e.ndjson')]);
+      expect(follow.code).toBe(1);
+      expect(parseNdjson(follow.stdout).map((a) => a['kibana.alert.uuid'])).toEqual(ids);
+      const report = await runCli(['report', ...common, '--end', '2024-05-14T10:05:00Z', '-q', '-o', t.path('r.html'), t.path('e.ndjson')]);
+      expect(report.code).toBe(1);
+      const data = /<script type="application\/json" id="report-data">([\s\S]*?)<\/script>/.exec(readFileSync(t.path('r.html'), 'utf8'));
+      expect((JSON.parse(data![1]!) as { alerts: { id: string }[] }).alerts.map((a) => a.id)).toEqual(ids);
     } finally {
       t.cleanup();
     }

@@ -3,7 +3,9 @@
  * the scan's alerts), options shared with scan, usage errors, and its agreement with `explain` on
  * near misses. The page itself is tested in chromium (test/browser/).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DEMO, once, parseNdjson, runCli, STACK_FRAME, tempDir } from './run-cli.js';
 import type { ReportData } from '../../src/output/report/data.js';
@@ -77,6 +79,35 @@ describe('report', () => {
     const again = await runCli(['report', DEMO, '-o', tmp.path('s2.html'), '--state', state, '--quiet']);
     expect(again.code).toBe(0);
     expect(dataOf(readFileSync(tmp.path('s2.html'), 'utf8')).alerts).toEqual([]);
+  });
+
+  it('waits on the --state lock like scan: a live holder makes it give up after --lock-timeout, writing no page', async () => {
+    const state = tmp.path('locked.json');
+    const out = tmp.path('locked.html');
+    // This test process is alive: it stands for another invocation holding the lock.
+    writeFileSync(`${state}.lock`, JSON.stringify({ pid: process.pid, host: hostname(), since: '2026-12-01T00:00:00.000Z', nonce: 'r' }));
+    const r = await runCli(['report', DEMO, '-o', out, '-q', '--lock-timeout', '200ms', '--state', state]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`locked by process ${process.pid}`);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(state)).toBe(false);
+  });
+
+  it('walks a directory by --glob like scan, and fails on --max-malformed like scan', async () => {
+    const dir = tmp.path('walk');
+    mkdirSync(dir);
+    copyFileSync(DEMO, join(dir, 'events.ndjson'));
+    writeFileSync(join(dir, 'other.log'), 'not ndjson\n');
+    const walked = await runCli(['report', dir, '--glob', '*.ndjson', '-o', tmp.path('walk.html')]);
+    expect(walked.code).toBe(1);
+    const d = dataOf(readFileSync(tmp.path('walk.html'), 'utf8'));
+    expect(d.counts.onTimeline).toBe(22);
+    expect(d.summary.find((s) => s.key === 'input')!.rows.find((row) => row.key === 'files_excluded')!.value).toBe(1);
+    // The demo has three malformed lines.
+    const strict = await runCli(['report', DEMO, '--max-malformed', '2', '-o', tmp.path('malformed.html')]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toMatch(/malformed/);
+    expect(existsSync(tmp.path('malformed.html'))).toBe(false);
   });
 
   it('is a usage error without -o, naming what to give', async () => {
