@@ -65,6 +65,7 @@ const dslOptionsSchema = z.object({
   window: windowSchema().optional(),
   terms: termsSchema.optional(),
   mapping: z.string().min(1).optional(),
+  exceptions: z.string().min(1).optional(),
   body: z.boolean().default(false),
 });
 
@@ -84,12 +85,12 @@ export function windowRequests(rule: Rule, req: NewTermsRequests): SearchRequest
 
 export async function runDsl(raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(dslOptionsSchema, raw);
-  const { rule, ast } = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
+  const { rule, ast, exceptionFilter } = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
   if (opts.terms !== undefined && opts.window === undefined) throw new UserFacingError('--terms needs --window FROM,TO');
   // The data view's types for the query's fields: the same field types scan evaluates with.
   const fieldTypes = { ...ECS_FIELD_TYPES, ...dataViewTypes(ast, resolveFieldTypes(rule, opts.mapping)) };
   // The rule's Kibana filters: positive ones after the query in bool.filter, negated ones in must_not.
-  const filters = ruleFilterJob(rule).queries;
+  const filters = ruleFilterJob(rule, exceptionFilter).queries;
   let text: string;
   if (opts.window === undefined) {
     const query = buildRuleEsQuery(ast, filters, { fieldTypes }) as JsonObject;
@@ -98,7 +99,7 @@ export async function runDsl(raw: Record<string, unknown>): Promise<number> {
       : renderDevTools([searchRequest(`"${rule.name}" v${rule.version}: the rule's query as Kibana builds it (each run adds its time range)`, { query }, rule.index)]);
   } else {
     if (rule.type !== 'new_terms') throw new UserFacingError(`--window: rule "${rule.name}" is a ${rule.type} rule; aggregation requests exist for new_terms rules only`);
-    const req = newTermsAggregationRequests(rule, opts.window, { queryAst: ast, fieldTypes, ...(opts.terms !== undefined && { terms: opts.terms }) });
+    const req = newTermsAggregationRequests(rule, opts.window, { queryAst: ast, fieldTypes, ...(exceptionFilter !== undefined && { exceptionFilter }), ...(opts.terms !== undefined && { terms: opts.terms }) });
     const requests = windowRequests(rule, req);
     if (opts.body) {
       text = `${JSON.stringify({ window: req.window, requests: requests.map((r) => ({ title: r.title, method: r.method, path: r.path, body: r.body })) }, null, 2)}\n`;

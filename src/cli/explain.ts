@@ -37,7 +37,7 @@ import { ruleFilterTypeTable } from './rule-filters.js';
 import { kqlDiagnostic, problemDiagnostics, skippedDiagnostics } from './diagnostics.js';
 
 const explainOptionsSchema = scanOptionsSchema
-  .pick({ mode: true, start: true, end: true, runs: true, interval: true, from: true, historyWindowStart: true, maxSignals: true, ruleUuid: true, space: true, state: true, since: true, until: true })
+  .pick({ exceptions: true, mode: true, start: true, end: true, runs: true, interval: true, from: true, historyWindowStart: true, maxSignals: true, ruleUuid: true, space: true, state: true, since: true, until: true })
   .extend({
   format: z.enum(['tree', 'json']).default('tree'),
   rule: z.string().min(1).optional(),
@@ -59,7 +59,7 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
     const { runExplainAllVersions } = await import('./explain-versions.js');
     return runExplainAllVersions(inputs, opts);
   }
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
   const inScope = compileIndexFilter(active.rule.index);
   // Clauses on non-keyword fields are explained by type, as scan evaluates them.
   const fieldTypes = resolveFieldTypes(active.rule, opts.mapping);
@@ -78,7 +78,7 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   const expanded = await expandInputs(inputs, opts);
   const src = await rereadable(expanded.inputs);
   // Kibana filters narrow what the query matches (buildEsQuery): the fates and verdicts count them.
-  const filterJob = ruleFilterJob(active.rule);
+  const filterJob = ruleFilterJob(active.rule, active.exceptionFilter);
   const excludedBy = compileFilterExcluder(filterJob, ruleFilterTypeTable(active.rule, filterJob, fieldTypes));
   const queryMatches = compileKql(active.ast, { fieldTypes: typeTable });
   const predicate = filterJob.clause === undefined ? queryMatches : (e: unknown) => queryMatches(e) && excludedBy(e) === undefined;

@@ -65,7 +65,7 @@ function checkFollowOptions(opts: ScanOptions): void {
 
 export async function runFollow(inputs: string[], opts: ScanOptions): Promise<number> {
   checkFollowOptions(opts);
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
   const { rule } = active;
   // The batch scan's options, less what only reading needs (the follower reads on this thread).
   const { rule: _rule, query: _query, strict: _strict, prefilter: _prefilter, threads: _threads, parallelMinBytes: _pmb, maxLineBytes: _mlb, onProgress: _op, shouldStop: _ss, signal: _sig, since: _since, until: _until, maxProblems: _mp, ...engine } = await libraryOptions(opts, active, opts.format ?? defaultFormat(opts.output));

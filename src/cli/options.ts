@@ -135,6 +135,7 @@ export const scanOptionsSchema = z.object({
   ruleId: z.string().min(1).optional(),
   ruleVersion: ruleVersionOption.optional(),
   mapping: z.string().min(1).optional(),
+  exceptions: z.string().min(1).optional(),
   ruleUuid: z.string().min(1).optional(),
   space: z
     .string()

@@ -52,6 +52,7 @@ function engineOptions(cmd: Command, state: string): Command {
     .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (kibana.alert.rule.uuid; alert ids depend on it)")
     .option('--space <id>', 'Kibana space id', 'default')
     .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (one or several indices); default ECS (+ Elastic Defend for its process data stream)')
+    .option('--exceptions <file>', "a Kibana exception-list export (NDJSON): the items of the lists the rule's exceptions_list names exclude events, as Kibana applies them")
     .option('--state <file>', state);
 }
 
@@ -197,6 +198,7 @@ export function buildProgram(): Command {
     .option('--rule-id <id>', 'pick one rule by rule_id from a multi-rule --rule file')
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
     .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (the data view Kibana would resolve against)')
+    .option('--exceptions <file>', "a Kibana exception-list export (NDJSON): the exception filter of the lists the rule names joins must_not")
     .option('--window <from,to>', 'one run window, ISO times or date math (now-9m,now): print its new_terms requests, phase 1 (and 2, 3 with --terms)')
     .option('--terms <json>', 'JSON array of term combinations for phases 2 and 3, e.g. \'[["/usr/bin/kmod","/usr/bin/bash"]]\'')
     .option('--body', 'bare JSON instead of Dev Tools requests: the query clause (with --window: the window and the requests as data)', false)

@@ -59,7 +59,7 @@ export const reportOptionsSchema = scanOptionsSchema.omit({ format: true, explai
 export async function runReport(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(reportOptionsSchema, raw);
   requireInput(inputs, 'report');
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
   const { rule, ast } = active;
   // The --state file is loaded under its lock below (stateSessionFor), not here.
   const engineOpts = await engineOptionsFrom({ ...opts, state: undefined }, active);

@@ -9,6 +9,7 @@ import type { KueryNode } from '../kql/ast.js';
 import { BUILTIN_RULE } from '../rule/builtin.js';
 import type { Rule } from '../rule/schema.js';
 import type { RuleFilter } from '../rule/filters.js';
+import { ruleExceptionFilter } from './rule-exceptions.js';
 import { UserFacingError } from './exit.js';
 
 export interface ActiveRule {
@@ -23,7 +24,7 @@ export interface ActiveRule {
   exceptionFilter?: RuleFilter;
 }
 
-export async function loadActiveRule(file: string | undefined, ruleId: string | undefined, ruleVersion?: number): Promise<ActiveRule> {
+export async function loadActiveRule(file: string | undefined, ruleId: string | undefined, ruleVersion?: number, exceptionsFile?: string): Promise<ActiveRule> {
   let rule: Rule = BUILTIN_RULE;
   let origin = `built-in rule "${BUILTIN_RULE.name}" v${BUILTIN_RULE.version}`;
   if (ruleVersion !== undefined && file !== undefined) {
@@ -45,7 +46,8 @@ export async function loadActiveRule(file: string | undefined, ruleId: string | 
   } else if (ruleId !== undefined && ruleId !== BUILTIN_RULE.rule_id) {
     throw new UserFacingError(`--rule-id ${ruleId}: the built-in rule is ${BUILTIN_RULE.rule_id}; give --rule FILE to load another rule`);
   }
-  return { rule, origin, ...(file !== undefined && { file }), ...compileRuleQuery(rule.query, `${origin}: query`) };
+  const exceptionFilter = await ruleExceptionFilter(rule, origin, exceptionsFile);
+  return { rule, origin, ...(file !== undefined && { file }), ...compileRuleQuery(rule.query, `${origin}: query`), ...(exceptionFilter !== undefined && { exceptionFilter }) };
 }
 
 /** A released version of the built-in rule (loaded on demand: the catalog is only read when asked for). */

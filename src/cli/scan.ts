@@ -95,6 +95,7 @@ export async function libraryOptions(opts: ScanOptions, active: ActiveRule, form
     ...(await engineOptions({ ...opts, state: undefined }, active.rule, maxProblems === undefined ? {} : { maxTimeIssues: maxProblems })),
     rule: active.rule,
     query: active.ast,
+    ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }),
     strict: opts.strict,
     prefilter: opts.prefilter,
     // Field types (--mapping, else ECS with Elastic Defend's process data stream where the rule reads it).
@@ -195,7 +196,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     const { runFollow } = await import('./follow.js');
     return runFollow(inputs, opts);
   }
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
   const format = opts.format ?? defaultFormat(opts.output);
   const lib = await libraryOptions(opts, active, format);
   // A clause Elasticsearch would refuse for its field's type is a usage error, before any input is read.
