@@ -32,7 +32,9 @@ import { createTimeFilter } from '../engine/time-filter.js';
 import { compileKql } from '../kql/compile.js';
 import { fateText } from '../output/fate-text.js';
 import { loadActiveRule } from './rule-source.js';
-import { compileFilterExcluder, describeFilter, ruleFilterJob } from '../rule/filters.js';
+import { compileFilterExcluder, describeFilter, ruleFilterJob, type FilterClause } from '../rule/filters.js';
+import { compileItemFinder } from '../rule/exceptions.js';
+import { ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
 import { ruleFilterTypeTable } from './rule-filters.js';
 import { kqlDiagnostic, problemDiagnostics, skippedDiagnostics } from './diagnostics.js';
 
@@ -79,10 +81,18 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   const src = await rereadable(expanded.inputs);
   // Kibana filters narrow what the query matches (buildEsQuery): the fates and verdicts count them.
   const filterJob = ruleFilterJob(active.rule, active.exceptionFilter);
-  const excludedBy = compileFilterExcluder(filterJob, ruleFilterTypeTable(active.rule, filterJob, fieldTypes));
+  const filterTable = ruleFilterTypeTable(active.rule, filterJob, fieldTypes);
+  const excludedBy = compileFilterExcluder(filterJob, filterTable);
   const queryMatches = compileKql(active.ast, { fieldTypes: typeTable });
   const predicate = filterJob.clause === undefined ? queryMatches : (e: unknown) => queryMatches(e) && excludedBy(e) === undefined;
   const filterCounts = new Map<string, number>();
+  // Which exception item excluded an event (the exception filter ORs them).
+  const exceptionItemOf = compileItemFinder(active.exceptionItems ?? [], { ignoreAbove: ECS_KEYWORD_IGNORE_ABOVE, ...(filterTable !== undefined && { fieldTypes: filterTable }) });
+  const describeExclusion = (c: FilterClause, source: unknown): string => {
+    if (c.path !== 'exception lists') return `the rule's filter ${describeFilter(c)}`;
+    const item = exceptionItemOf(source);
+    return item === undefined ? 'the exception lists' : `exception list item "${item.item_id}"${item.name ? ` (${item.name})` : ''} of list "${item.list_id}"`;
+  };
   const fates = await computeFates(active.rule, engineOpts, src, { matches: predicate, inScope, ...(inTime && { inTime }) });
   const keyOf = eventKeys();
 
@@ -102,7 +112,7 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
         const matched = expl.verdict && filtered === undefined;
         if (opts.matchesOnly && !(matched && indexed)) continue;
         const querySummary = summarizeExplanation(expl);
-        const summary = filtered === undefined ? querySummary : { ...querySummary, matched: false, text: `${querySummary.text}, but the rule's filter ${describeFilter(filtered)} excludes it` };
+        const summary = filtered === undefined ? querySummary : { ...querySummary, matched: false, text: `${querySummary.text}, but ${describeExclusion(filtered, ev.source)} excludes it` };
         const facts = eventFacts(ev);
         const fate = matched ? fates.of(key) : undefined;
         const where = { file: ev.origin.file, line: ev.origin.line, ...(ev.index !== undefined && { index: ev.index }), ...(ev.id !== undefined && { id: ev.id }) };

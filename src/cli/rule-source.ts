@@ -9,6 +9,7 @@ import type { KueryNode } from '../kql/ast.js';
 import { BUILTIN_RULE } from '../rule/builtin.js';
 import type { Rule } from '../rule/schema.js';
 import type { RuleFilter } from '../rule/filters.js';
+import type { ExceptionItem } from '../rule/exceptions.js';
 import { ruleExceptionFilter } from './rule-exceptions.js';
 import { UserFacingError } from './exit.js';
 
@@ -22,6 +23,8 @@ export interface ActiveRule {
   warnings: KqlWarning[];
   /** The negated filter of the rule's exception lists, when --exceptions FILE gave them (rule/exceptions.ts). */
   exceptionFilter?: RuleFilter;
+  /** The live exception items that filter was built from. */
+  exceptionItems?: ExceptionItem[];
 }
 
 export async function loadActiveRule(file: string | undefined, ruleId: string | undefined, ruleVersion?: number, exceptionsFile?: string): Promise<ActiveRule> {
@@ -46,8 +49,14 @@ export async function loadActiveRule(file: string | undefined, ruleId: string | 
   } else if (ruleId !== undefined && ruleId !== BUILTIN_RULE.rule_id) {
     throw new UserFacingError(`--rule-id ${ruleId}: the built-in rule is ${BUILTIN_RULE.rule_id}; give --rule FILE to load another rule`);
   }
-  const exceptionFilter = await ruleExceptionFilter(rule, origin, exceptionsFile);
-  return { rule, origin, ...(file !== undefined && { file }), ...compileRuleQuery(rule.query, `${origin}: query`), ...(exceptionFilter !== undefined && { exceptionFilter }) };
+  const exceptions = await ruleExceptionFilter(rule, origin, exceptionsFile);
+  return {
+    rule,
+    origin,
+    ...(file !== undefined && { file }),
+    ...compileRuleQuery(rule.query, `${origin}: query`),
+    ...(exceptions !== undefined && { exceptionFilter: exceptions.filter, exceptionItems: exceptions.items }),
+  };
 }
 
 /** A released version of the built-in rule (loaded on demand: the catalog is only read when asked for). */

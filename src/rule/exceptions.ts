@@ -28,6 +28,8 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { isPlainObject, type JsonObject } from '../ecs/fields.js';
 import type { RuleFilter } from './filters.js';
+import { compileDslQuery } from '../kql/query-dsl/compile.js';
+import type { DslContext } from '../kql/query-dsl/types.js';
 
 const nonEmpty = z.string().min(1);
 const operator = z.enum(['included', 'excluded']);
@@ -175,6 +177,12 @@ export function exceptionItemClauses(item: ExceptionItem): JsonObject[] {
 /** removeExpiredExceptions: items whose expire_time is before the run's start do not apply. */
 export function liveItems(items: readonly ExceptionItem[], startedAt: Date): ExceptionItem[] {
   return items.filter((it) => it.expire_time === undefined || !(new Date(it.expire_time) < startedAt));
+}
+
+/** For explain: the first item whose clauses match an event (the one that excluded it). */
+export function compileItemFinder(items: readonly ExceptionItem[], ctx: DslContext): (event: unknown) => ExceptionItem | undefined {
+  const tests = items.map((item) => ({ item, matches: compileDslQuery({ bool: { should: exceptionItemClauses(item) } }, ctx, `exception item ${item.item_id}`) }));
+  return (e) => tests.find((t) => t.matches(e))?.item;
 }
 
 /** buildExceptionFilter: the negated filter of the items; undefined when none applies. */

@@ -229,5 +229,9 @@ export function compileFilterExcluder(job: RuleFilterJob, fieldTypes: DslContext
 
 /** One line naming a filter: where it sits, whether negated, its clause. */
 export function describeFilter(c: FilterClause): string {
+  if (c.path === 'exception lists') {
+    const should = (c.query['bool'] as { should?: unknown[] } | undefined)?.should ?? [];
+    return `exception lists (negated: must_not, ${should.length} item clause${should.length === 1 ? '' : 's'})`;
+  }
   return `${c.path}${c.negate ? ' (negated: must_not)' : ' (filter)'} ${JSON.stringify(c.query)}`;
 }

@@ -32,6 +32,12 @@ describe('--exceptions FILE', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toContain(`--exceptions ${bad}:2: not a valid exception item`);
   });
+  it('explain names the exception item that excluded an event', async () => {
+    const r = await runCli(['explain', '--no-color', '--rule', RULE, '--exceptions', LISTS, DEMO]);
+    expect(r.stdout).toMatch(/^NO MATCH .*, but exception list item "deploy-over-ssh" \(deploy over ssh\) of list "kmod-enum-trusted" excludes it$/m);
+    // 22 events match the query, 17 once the lists apply (as scan counts them)
+    expect(r.stdout).toMatch(/^ {2}exception lists \(negated: must_not, 4 item clauses\): excluded 5$/m);
+  });
   it('dsl puts the exception filter in must_not', async () => {
     const r = await runCli(['dsl', '--rule', RULE, '--exceptions', LISTS, '--body']);
     const q = JSON.parse(r.stdout) as { bool: { must_not: Array<{ bool: { should: unknown[] } }> } };
