@@ -29,6 +29,9 @@ export const alertSuppressionSchema = z.object({
   missing_fields_strategy: z.enum(['doNotSuppress', 'suppress']).optional(),
 });
 
+/** The rule-schema entry (rule/schema.ts spreads it into ruleSchema). */
+export const alertSuppressionShape = { alert_suppression: alertSuppressionSchema.optional() };
+
 export type AlertSuppression = z.infer<typeof alertSuppressionSchema>;
 export type MissingFieldsStrategy = NonNullable<AlertSuppression['missing_fields_strategy']>;
 
