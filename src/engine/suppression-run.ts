@@ -122,7 +122,8 @@ export class SuppressionLedger {
    */
   snapshot(alertHorizon: number, historyHorizon: number): SavedSuppression {
     return {
-      alerts: [...this.alerts.values()].filter((a) => a.created >= alertHorizon),
+      // Sorted, so the file does not depend on which invocation first saw an instance id.
+      alerts: [...this.alerts.values()].filter((a) => a.created >= alertHorizon).sort((x, y) => x.created - y.created || (x.id < y.id ? -1 : x.id > y.id ? 1 : 0)),
       history: this.history.filter((h) => h.end > historyHorizon),
     };
   }
