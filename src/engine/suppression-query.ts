@@ -42,11 +42,15 @@ export interface QueryBucket<C> {
   count: number;
   /** The earliest event (ties: the first in hit order). */
   top: C;
+  /** Every event of the bucket, in hit order. */
+  members: C[];
   min: number;
   max: number;
 }
 
 export interface GroupedTuple<C> {
+  /** Buckets past the max_signals + 1 page: never fetched, their events never alerted here. */
+  unfetched: QueryBucket<C>[];
   /** In composite-key order, at most max_signals + 1. */
   buckets: QueryBucket<C>[];
   /** More buckets than max_signals: Kibana's max-signals warning. */
@@ -112,10 +116,11 @@ export function groupQueryTuple<C>(events: readonly GroupableEvent<C>[], prior: 
       const k = JSON.stringify(key);
       const b = byKey.get(k);
       if (!b) {
-        byKey.set(k, { key, count: 1, top: e.candidate, min: e.time, max: e.time });
+        byKey.set(k, { key, count: 1, top: e.candidate, members: [e.candidate], min: e.time, max: e.time });
         continue;
       }
       b.count++;
+      b.members.push(e.candidate);
       if (e.time < b.min) {
         b.min = e.time;
         b.top = e.candidate;
@@ -126,6 +131,7 @@ export function groupQueryTuple<C>(events: readonly GroupableEvent<C>[], prior: 
   const all = [...byKey.values()].sort((a, b) => compareKeys(a.key, b.key, p.codecs));
   const buckets = all.slice(0, p.maxSignals + 1);
   return {
+    unfetched: all.slice(p.maxSignals + 1),
     buckets,
     overMax: buckets.length > p.maxSignals,
     unsuppressible,

@@ -24,7 +24,8 @@ import { distinctTerms, type TermCodecs } from './new-terms.js';
 import { newTermsCodecs } from './new-terms-codecs.js';
 import type { Tuple } from './schedule.js';
 import type { StoredEvent } from './state.js';
-import { persistWithSuppression, type SuppressedAlertRecord, type SuppressionCandidate } from './suppression.js';
+import type { ObservedCandidate, ScanObserver, TupleObservation } from './scan-observer.js';
+import { persistWithSuppression, type CandidateOutcome, type SuppressedAlertRecord, type SuppressionCandidate } from './suppression.js';
 import { groupQueryTuple, type BucketHistoryEntry } from './suppression-query.js';
 import { bucketTerms, eventTerms, missesAnyField, suppressedQueryAlertId, suppressionInstanceId, type SuppressionTerm } from './suppression-terms.js';
 
@@ -143,6 +144,43 @@ export interface SuppressionScope {
   ruleUuid: string;
   maxSignals: number;
   sup: SuppressionConfig;
+  /** Told what became of every candidate of each tuple (fate.ts). */
+  observer?: ScanObserver;
+}
+
+type Observable = { event: StoredEvent; time: number; values?: string[] };
+
+/** Collects one tuple's observation for the scan observer. */
+class TupleWatch {
+  readonly o: Required<TupleObservation>;
+  constructor(tuple: Tuple) {
+    this.o = { tuple, created: [], dropped: [], duplicates: [], suppressed: [] };
+  }
+  private seen(c: Observable, id: string): ObservedCandidate {
+    return { event: c.event, time: c.time, id, ...(c.values !== undefined && { newTerms: c.values }) };
+  }
+  created(c: Observable, id: string): void {
+    this.o.created.push(this.seen(c, id));
+  }
+  dropped(c: Observable, id: string): void {
+    this.o.dropped.push(this.seen(c, id));
+  }
+  duplicate(c: Observable, id: string): void {
+    this.o.duplicates.push(this.seen(c, id));
+  }
+  into(c: Observable, id: string): void {
+    this.o.suppressed.push({ ...this.seen(c, id), into: id });
+  }
+  /** A candidate alert standing for `members` (its first, `top`, the alert's source). */
+  outcome(o: CandidateOutcome, top: Observable, members: readonly Observable[]): void {
+    if (o.kind === 'truncated') {
+      for (const m of members) this.dropped(m, o.id);
+      return;
+    }
+    if (o.kind === 'created') this.created(top, o.id);
+    else if (o.kind === 'duplicate') this.duplicate(top, o.id);
+    for (const m of members) if (o.kind === 'into' || m !== top) this.into(m, o.id);
+  }
 }
 
 function suppressionFields(c: SuppressionCandidate<unknown>): Record<string, unknown> {
@@ -187,23 +225,28 @@ export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time:
     { from: tuple.from, maxSignals: scope.maxSignals, missingBucket: sup.missingBucket, codecs: sup.codecs },
   );
   ledger.history = grouped.history;
+  const watch = scope.observer && new TupleWatch(tuple);
 
   // doNotSuppress: searchAfterAndBulkCreate over the events missing a field, its max_signals lowered.
-  if (grouped.unsuppressible.length > 0 && grouped.unsuppressibleLimit > 0) {
-    let written = 0;
-    for (const c of grouped.unsuppressible) {
-      const id = plainIdOf(c);
-      if (emitted.has(id)) continue;
-      if (written === grouped.unsuppressibleLimit) {
-        sink.truncated(tuple);
-        break;
-      }
-      emitted.add(id);
-      sink.create(tuple, id, c);
-      written++;
+  let written = 0;
+  for (const c of grouped.unsuppressible) {
+    const id = plainIdOf(c);
+    if (emitted.has(id)) {
+      watch?.duplicate(c, id);
+      continue;
     }
+    if (written >= grouped.unsuppressibleLimit) {
+      if (grouped.unsuppressibleLimit > 0) sink.truncated(tuple);
+      watch?.dropped(c, id);
+      continue;
+    }
+    emitted.add(id);
+    sink.create(tuple, id, c);
+    watch?.created(c, id);
+    written++;
   }
   if (grouped.overMax) sink.truncated(tuple);
+  if (watch) for (const b of grouped.unfetched) for (const m of b.members) watch.dropped(m, plainIdOf(m));
 
   const wrapped: SuppressionCandidate<C>[] = grouped.buckets.map((b) => {
     const terms: SuppressionTerm[] = bucketTerms(sup.groupBy, b.key, sup.codecs);
@@ -218,21 +261,26 @@ export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time:
       docsCount: b.count - 1,
     };
   });
+  let outcomes: CandidateOutcome[];
   if (sup.durationMs === undefined) {
     // Per execution: the plain bulk create (alertWithPersistence), no cap: ids already written are dropped.
-    const fresh = wrapped.filter((c, i) => !emitted.has(c.id) && wrapped.findIndex((d) => d.id === c.id) === i);
-    writeCreated(tuple, fresh, ledger, sink, emitted);
-    return;
+    outcomes = wrapped.map((c, i) => ({ kind: !emitted.has(c.id) && wrapped.findIndex((d) => d.id === c.id) === i ? 'created' : 'duplicate', id: c.id }));
+    writeCreated(tuple, wrapped.filter((_, i) => outcomes[i]!.kind === 'created'), ledger, sink, emitted);
+  } else {
+    const out = persistWithSuppression(wrapped, ledger.alerts, emitted, {
+      runTime: tuple.runTime,
+      execution: sink.executionOf(tuple),
+      windowStart: tuple.runTime - sup.durationMs,
+      perExecutionOnly: false,
+    });
+    outcomes = out.outcomes;
+    ledger.alerts = out.alerts;
+    writeCreated(tuple, out.created, ledger, sink, emitted);
+    for (const u of out.updated) ledger.applyUpdate(u);
   }
-  const out = persistWithSuppression(wrapped, ledger.alerts, emitted, {
-    runTime: tuple.runTime,
-    execution: sink.executionOf(tuple),
-    windowStart: tuple.runTime - sup.durationMs,
-    perExecutionOnly: false,
-  });
-  ledger.alerts = out.alerts;
-  writeCreated(tuple, out.created, ledger, sink, emitted);
-  for (const u of out.updated) ledger.applyUpdate(u);
+  if (!watch) return;
+  grouped.buckets.forEach((b, i) => watch.outcome(outcomes[i]!, b.top, b.members));
+  scope.observer!.tuple(watch.o);
 }
 
 /** A new_terms rule's tuple with suppression. `candidates` in composite-key order. */
@@ -250,7 +298,9 @@ export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; ti
   const chunkSize = MAX_SIGNALS_SUPPRESSION_MULTIPLIER * maxSignals;
   let created = 0;
   let suppressed = 0;
-  for (let at = 0; at < candidates.length; at += chunkSize) {
+  const watch = scope.observer && new TupleWatch(tuple);
+  let at = 0;
+  for (; at < candidates.length; at += chunkSize) {
     const chunk = candidates.slice(at, at + chunkSize);
     const suppressible = sup.missingBucket ? chunk : chunk.filter((c) => !missesAnyField(c.event.source, sup.groupBy, sup.codecs));
     if (!sup.missingBucket) {
@@ -263,12 +313,19 @@ export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; ti
         seen.add(id);
         return true;
       });
-      for (const c of fresh.slice(0, Math.max(0, maxSignals - created))) {
+      const room = Math.max(0, maxSignals - created);
+      fresh.forEach((c, i) => {
         const id = idOf(c);
+        if (i >= room) {
+          watch?.dropped(c, id);
+          return;
+        }
         emitted.add(id);
         sink.create(tuple, id, c, c.values);
+        watch?.created(c, id);
         created++;
-      }
+      });
+      if (watch) for (const c of plain) if (!fresh.includes(c)) watch.duplicate(c, idOf(c));
     }
     const wrapped: SuppressionCandidate<C>[] = suppressible.map((c) => {
       const terms = eventTerms(c.event.source, sup.groupBy, sup.codecs);
@@ -286,11 +343,16 @@ export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; ti
     ledger.alerts = out.alerts;
     writeCreated(tuple, out.created, ledger, sink, emitted, (c) => c.values);
     for (const u of out.updated) ledger.applyUpdate(u);
+    if (watch) wrapped.forEach((w, i) => watch.outcome(out.outcomes[i]!, w.candidate, [w.candidate]));
     created += out.created.length;
     suppressed += out.suppressed;
     if (suppressed + created >= chunkSize || created >= maxSignals) {
       sink.truncated(tuple, SUPPRESSION_MAX_SIGNALS_WARNING);
+      at += chunkSize;
       break;
     }
   }
+  if (!watch) return;
+  for (const c of candidates.slice(at)) watch.dropped(c, idOf(c));
+  scope.observer!.tuple(watch.o);
 }

@@ -61,7 +61,16 @@ export interface PersistParams {
   maxAlerts?: number;
 }
 
+/**
+ * What became of one candidate: `created` (its own alert), `into` (counted in the alert `id`: merged
+ * in memory, into an existing alert, or already counted by it), `duplicate` (its id was already
+ * written), `truncated` (left out by maxAlerts).
+ */
+export type CandidateOutcome = { kind: 'created' | 'into' | 'duplicate' | 'truncated'; id: string };
+
 export interface PersistOutcome<C> {
+  /** Per candidate (same order as given), what became of it. */
+  outcomes: CandidateOutcome[];
   /** Created, in write order, with their final docs_count/end after in-memory suppression. */
   created: SuppressionCandidate<C>[];
   /** Existing alerts changed by this call (the records after the update). */
@@ -83,6 +92,8 @@ export function persistWithSuppression<C>(
   p: PersistParams,
 ): PersistOutcome<C> {
   const alerts = new Map(prior);
+  const outcomeOf = new Map<SuppressionCandidate<C>, CandidateOutcome>();
+  for (const c of candidates) if (writtenIds.has(c.id)) outcomeOf.set(c, { kind: 'duplicate', id: c.id });
   const fresh = candidates.filter((c) => !writtenIds.has(c.id));
   const existingOf = (c: SuppressionCandidate<C>): SuppressedAlertRecord | undefined => {
     const e = prior.get(c.instanceId);
@@ -90,7 +101,9 @@ export function persistWithSuppression<C>(
   };
   const notCounted = fresh.filter((c) => {
     const e = existingOf(c);
-    return e === undefined || e.execution === p.execution || !(e.end >= c.end);
+    const counts = e === undefined || e.execution === p.execution || !(e.end >= c.end);
+    if (!counts) outcomeOf.set(c, { kind: 'into', id: e.id });
+    return counts;
   });
   const alreadyCounted = fresh.length - notCounted.length;
   let suppressed = 0;
@@ -98,12 +111,18 @@ export function persistWithSuppression<C>(
   // suppressAlertsInMemory: lodash sortBy is stable.
   const byStart = notCounted.map((c, i) => ({ c, i })).sort((a, b) => a.c.start - b.c.start || a.i - b.i);
   const kept = new Map<string, SuppressionCandidate<C>>();
+  /** The kept (merged) copy of each candidate's instance, and the original behind each kept copy. */
+  const mergedInto = new Map<SuppressionCandidate<C>, SuppressionCandidate<C>>();
+  const originalOf = new Map<SuppressionCandidate<C>, SuppressionCandidate<C>>();
   for (const { c } of byStart) {
     const k = kept.get(c.instanceId);
     if (k === undefined) {
-      kept.set(c.instanceId, { ...c });
+      const copy = { ...c };
+      kept.set(c.instanceId, copy);
+      originalOf.set(copy, c);
       continue;
     }
+    mergedInto.set(c, k);
     k.docsCount += c.docsCount + 1;
     if (c.end > k.end) k.end = c.end;
     suppressed++;
@@ -118,6 +137,7 @@ export function persistWithSuppression<C>(
       toCreate.push(c);
       continue;
     }
+    outcomeOf.set(originalOf.get(c)!, { kind: 'into', id: e.id });
     const next: SuppressedAlertRecord = {
       ...e,
       docsCount: e.docsCount + c.docsCount + 1,
@@ -132,6 +152,12 @@ export function persistWithSuppression<C>(
 
   const cap = p.maxAlerts ?? Number.POSITIVE_INFINITY;
   const created = toCreate.slice(0, Math.max(0, cap));
+  for (const c of toCreate) outcomeOf.set(originalOf.get(c)!, { kind: created.includes(c) ? 'created' : 'truncated', id: c.id });
+  // A candidate merged in memory shares the fate of the one it was merged into.
+  for (const [c, k] of mergedInto) {
+    const o = outcomeOf.get(originalOf.get(k)!)!;
+    outcomeOf.set(c, o.kind === 'created' || o.kind === 'into' ? { kind: 'into', id: o.id } : { kind: 'truncated', id: c.id });
+  }
   for (const c of created) {
     alerts.set(c.instanceId, {
       id: c.id,
@@ -144,5 +170,5 @@ export function persistWithSuppression<C>(
       lastDetected: p.runTime,
     });
   }
-  return { created, updated, suppressed, alreadyCounted, truncated: toCreate.length - created.length, alerts };
+  return { outcomes: candidates.map((c) => outcomeOf.get(c)!), created, updated, suppressed, alreadyCounted, truncated: toCreate.length - created.length, alerts };
 }

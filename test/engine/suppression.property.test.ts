@@ -7,6 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createScanner } from '../../src/engine/scan.js';
+import { createFateTracer } from '../../src/engine/fate.js';
 import type { AlertSuppression } from '../../src/rule/alert-suppression.js';
 import type { Rule } from '../../src/rule/schema.js';
 import { ev, MIN, RULE, RULE_UUID } from './helpers.js';
@@ -39,6 +40,28 @@ describe('alert suppression counting law (query rule)', () => {
         expect(counted).toBe(specs.length);
       }),
       { numRuns: 200, seed: 17 },
+    );
+  });
+
+  it('explain’s fates agree: each event is the source of an alert or suppressed into one, as many of each as alerts and docs_count', () => {
+    fc.assert(
+      fc.property(arbSuppression, arbEvents, (sup, specs) => {
+        const rule: Rule = { ...RULE, type: 'query', alert_suppression: sup };
+        const tracer = createFateTracer(rule, { mode: 'query', ruleUuid: RULE_UUID, start: new Date(T0), now: new Date('2024-06-01T00:00:00Z') });
+        specs.forEach((p, i) => {
+          const t = T0 + p.offset * 1000;
+          tracer.add(ev({ ts: t, ingested: t, exe: '/usr/bin/lsmod', parent: '/bin/bash', id: `e${i}`, index: 'logs-x', ...(p.host !== undefined && { extra: { host: { name: p.host } } }) }));
+        });
+        const { scan, fates } = tracer.finish();
+        const ids = new Set(scan.alerts.map((a) => a['kibana.alert.uuid']));
+        const kinds = fates.map((f) => f.fate.kind);
+        expect(kinds.filter((k) => k !== 'alerted' && k !== 'suppressed')).toEqual([]);
+        expect(kinds.filter((k) => k === 'alerted')).toHaveLength(scan.alerts.length);
+        const docs = scan.alerts.reduce((n, a) => n + Number(a['kibana.alert.suppression.docs_count'] ?? 0), 0);
+        expect(kinds.filter((k) => k === 'suppressed')).toHaveLength(docs);
+        for (const f of fates) if (f.fate.kind === 'suppressed') expect(ids.has(f.fate.alertId)).toBe(true);
+      }),
+      { numRuns: 150, seed: 171 },
     );
   });
 });
