@@ -199,6 +199,19 @@ describe('new_terms rule with suppression', () => {
     expect(docsCount(windowed)).toEqual([1]);
   });
 
+  it('stops a run once max_signals alerts are created, with the suppression variant of the warning (even at exactly max_signals)', () => {
+    const events = ['h1', 'h2', 'h3'].map((h, i) => hit(T0 - (3 - i) * MIN, h, { exe: `/usr/bin/tool-${i}` }));
+    const two = run({ ...rule({ group_by: ['host.name'] }), max_signals: 2 }, events, { start: new Date(T0), end: new Date(T0) });
+    expect(two.alerts.map((a) => a['kibana.alert.suppression.terms'])).toEqual([[{ field: 'host.name', value: ['h1'] }], [{ field: 'host.name', value: ['h2'] }]]);
+    const warning = 'This rule reached the maximum alert limit for the rule execution. Some alerts were not created or suppressed.';
+    expect(two.warnings.map((w) => w.message)).toEqual([warning]);
+    const three = run({ ...rule({ group_by: ['host.name'] }), max_signals: 3 }, events, { start: new Date(T0), end: new Date(T0) });
+    expect(three.alerts).toHaveLength(3);
+    expect(three.warnings.map((w) => w.message)).toEqual([warning]);
+    const four = run({ ...rule({ group_by: ['host.name'] }), max_signals: 4 }, events, { start: new Date(T0), end: new Date(T0) });
+    expect(four.warnings).toEqual([]);
+  });
+
   it('doNotSuppress: a new term without the group_by field is a plain new_terms alert', () => {
     const events = [hit(T0 - 2 * MIN, undefined, { exe: '/usr/bin/lsmod' }), hit(T0 - MIN, undefined, { exe: '/usr/bin/kmod' })];
     const suppress = run(rule({ group_by: ['host.name'] }), events, { start: new Date(T0), end: new Date(T0) });
