@@ -160,6 +160,8 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     index: rule.index,
     query: rule.query,
   };
+  // typeSpecificCamelToSnake writes alert_suppression for query and new_terms rules alike.
+  p.alert_suppression = rule.alert_suppression;
   if (mode === 'new_terms') {
     p.new_terms_fields = rule.new_terms_fields;
     p.history_window_start = rule.history_window_start;

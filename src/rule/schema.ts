@@ -4,6 +4,7 @@
  * rule prints back the way Kibana's API and the prebuilt-rules package write it.
  */
 import { z } from 'zod';
+import { alertSuppressionShape } from './alert-suppression.js';
 
 const threatEntry = z.object({
   id: z.string(),
@@ -50,6 +51,7 @@ export const ruleSchema = z.object({
   /** new_terms only: 1 to 3 fields (Kibana's schema). */
   new_terms_fields: z.array(z.string().min(1)).min(1).max(3).optional(),
   history_window_start: z.string().min(1).optional(),
+  ...alertSuppressionShape, // rule/alert-suppression.ts
   tags: z.array(z.string()).default([]),
   threat: z.array(threatSchema).default([]),
   author: z.array(z.string()).default([]),
