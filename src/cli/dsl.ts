@@ -12,6 +12,7 @@ import { buildRuleEsQuery, ruleFilterJob } from '../rule/filters.js';
 import { renderDevTools, searchRequest, type SearchRequest } from '../output/dev-tools.js';
 import { stdoutSink } from '../output/sink.js';
 import { newTermsAggregationRequests, type NewTermsRequests } from '../rule/new-terms-requests.js';
+import { suppressionGroupingRequest } from '../rule/suppression-requests.js';
 import type { Rule } from '../rule/schema.js';
 import { dataViewTypes, resolveFieldTypes } from './field-types.js';
 import { EXIT_OK, UserFacingError } from './exit.js';
@@ -98,7 +99,21 @@ export async function runDsl(raw: Record<string, unknown>): Promise<number> {
       ? `${JSON.stringify(query, null, 2)}\n`
       : renderDevTools([searchRequest(`"${rule.name}" v${rule.version}: the rule's query as Kibana builds it (each run adds its time range)`, { query }, rule.index)]);
   } else {
-    if (rule.type !== 'new_terms') throw new UserFacingError(`--window: rule "${rule.name}" is a ${rule.type} rule; aggregation requests exist for new_terms rules only`);
+    if (rule.type === 'query' && rule.alert_suppression !== undefined) {
+      if (opts.terms !== undefined) throw new UserFacingError('--terms: only new_terms rules take term combinations');
+      const from = opts.window.from.toISOString();
+      const to = opts.window.to.toISOString();
+      const title = `"${rule.name}": alert suppression, the run over [${from}, ${to}]:\none bucket per ${rule.alert_suppression.group_by.join(', ')} group, its earliest event and time bounds (Kibana also excludes the groups earlier runs alerted)`;
+      const req = searchRequest(title, suppressionGroupingRequest(rule, opts.window, { queryAst: ast, fieldTypes, ...(exceptionFilter !== undefined && { exceptionFilter }) }));
+      text = opts.body
+        ? `${JSON.stringify({ window: { from, to }, requests: [{ title: req.title, method: req.method, path: req.path, body: req.body }] }, null, 2)}\n`
+        : renderDevTools([req]);
+      const out = stdoutSink();
+      await out.write(text);
+      await out.close();
+      return EXIT_OK;
+    }
+    if (rule.type !== 'new_terms') throw new UserFacingError(`--window: rule "${rule.name}" is a ${rule.type} rule; aggregation requests exist for new_terms rules and query rules with alert_suppression only`);
     const req = newTermsAggregationRequests(rule, opts.window, { queryAst: ast, fieldTypes, ...(exceptionFilter !== undefined && { exceptionFilter }), ...(opts.terms !== undefined && { terms: opts.terms }) });
     const requests = windowRequests(rule, req);
     if (opts.body) {

@@ -9,6 +9,7 @@
  * as they come; json (one document, written at the end) does not fit a stream and is refused.
  * `--output FILE` is appended to, never replaced (see appendFileSink).
  */
+import { writeSuppressionUpdates } from '../output/suppression-updates.js';
 import { createFollower, type FollowStep, type FollowSummary } from '../engine/follow.js';
 import { ScanConfigError } from '../engine/scan.js';
 import { loadState, saveState, StateFileError } from '../engine/state.js';
@@ -129,6 +130,7 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
       await writeAlerts(opts.nested ? docs.map(nestAlert) : docs);
       await sink.flush();
       alerts += step.alerts.length;
+      writeSuppressionUpdates(step.updates);
       if (opts.state !== undefined) {
         saveState(opts.state, step.state);
         lastSaved = step.state.lastRunTime;

@@ -4,6 +4,7 @@
  * alerts in the chosen format with the summary, saves the state, and picks the exit code: 1 when
  * alerts were written (unless --exit-zero), 0 when none, 2 for usage, rule or input errors.
  */
+import { writeSuppressionUpdates } from '../output/suppression-updates.js';
 import { availableParallelism } from 'node:os';
 import { timestampFieldsOf } from '../ecs/time.js';
 import type { AlertDocument } from '../engine/alert.js';
@@ -186,6 +187,7 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
     await formatter.alert(opts.nested ? nestAlert(doc) : doc);
   }
   await formatter.end({ summary, ...diagnostics, ...(histogram && { timeline: histogram.timeline() }) });
+  writeSuppressionUpdates(result.updates);
 }
 
 export async function runScan(inputs: string[], raw: Record<string, unknown>): Promise<number> {

@@ -147,7 +147,7 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     to: rule.to,
     references: rule.references,
     version: rule.version,
-    exceptions_list: [],
+    exceptions_list: rule.exceptions_list ?? [], // Kibana: params.exceptionsList
     ...ruleOrigin(rule),
     related_integrations: rule.related_integrations,
     required_fields: rule.required_fields,
@@ -161,6 +161,8 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     query: rule.query,
     filters: rule.filters, // Kibana: filters: params.filters (absent when the rule has none)
   };
+  // typeSpecificCamelToSnake writes alert_suppression for query and new_terms rules alike.
+  p.alert_suppression = rule.alert_suppression;
   if (mode === 'new_terms') {
     p.new_terms_fields = rule.new_terms_fields;
     p.history_window_start = rule.history_window_start;

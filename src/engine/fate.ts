@@ -6,6 +6,8 @@
  * - `alerted`: it is the source event of an alert created in run T (window [from, to]);
  * - `already-alerted`: it was a candidate but its alert id had already been written (by an earlier
  *   invocation, recorded in the state file, or by another event with the same `_index`/`_id`);
+ * - `suppressed`: alert suppression counted it in the alert `alertId` (its
+ *   `kibana.alert.suppression.docs_count`) instead of writing an alert of its own (engine/suppression-run.ts);
  * - `lost`: it was a candidate in the runs listed, and max_signals left it out of every one;
  * - `not-new`: a window holds it, but its combination was already seen in that window's history
  *   ([H, to], H = history_window_start evaluated at `to`): `firstSeen` is that earliest occurrence
@@ -55,6 +57,7 @@ export interface Occurrence {
 export type TermFate =
   | { kind: 'alerted'; window: RunWindow; alertId: string }
   | { kind: 'already-alerted'; window: RunWindow; alertId: string; by?: Occurrence }
+  | { kind: 'suppressed'; window: RunWindow; alertId: string }
   | { kind: 'lost'; windows: RunWindow[] }
   | { kind: 'not-new'; window: RunWindow; firstSeen: Occurrence }
   | { kind: 'outside-runs' };
@@ -71,6 +74,7 @@ export type FateKind = EventFate['kind'];
 export const FATE_PRIORITY: readonly FateKind[] = [
   'alerted',
   'already-alerted',
+  'suppressed',
   'lost',
   'not-new',
   'outside-runs',
@@ -205,6 +209,11 @@ export function createFateTracer(rule: Rule, opts: ScanOptions): FateTracer {
           origin: { file: c.event.origin.file, line: c.event.origin.line },
         });
         if (rec) setObserved(rec, slotOf(rec, c), { kind: 'alerted', window, alertId: c.id });
+      }
+      for (const c of o.suppressed ?? []) {
+        const seq = seqOf.get(c.event.source);
+        const rec = seq === undefined ? undefined : tracked[seq];
+        if (rec) setObserved(rec, slotOf(rec, c), { kind: 'suppressed', window, alertId: c.into });
       }
       for (const c of o.dropped) {
         const seq = seqOf.get(c.event.source);

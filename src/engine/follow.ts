@@ -40,6 +40,7 @@ import { combinationsOf, compareTerms } from './new-terms.js';
 import type { RunMessage } from './schedule.js';
 import { createScanner, ScanConfigError, type LostDetection, type ScanOptions, type ScanResult, type ScanSummary, type TimeIssue } from './scan.js';
 import type { LoadedState, ScanState } from './state.js';
+import type { AlertUpdate } from './suppression-run.js';
 
 const MAX_LATE_SAMPLES = 10;
 const MAX_TIME_ISSUE_SAMPLES = 10;
@@ -55,6 +56,8 @@ export interface FollowStep {
   alerts: AlertDocument[];
   warnings: RunMessage[];
   errors: RunMessage[];
+  /** Alerts of earlier steps (or of the state's invocation) that suppression updated in these runs. */
+  updates: AlertUpdate[];
   /** The state after these runs: save it (atomically) once the alerts are written. */
   state: ScanState;
   /** Runs made final in this step (0 when the step only brings the state up to date). */
@@ -220,7 +223,7 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
     } else {
       pending = [];
     }
-    return { alerts: result.alerts, warnings: result.warnings, errors: result.errors, state: result.state, runs: s.runsSimulated };
+    return { alerts: result.alerts, updates: result.updates, warnings: result.warnings, errors: result.errors, state: result.state, runs: s.runsSimulated };
   };
 
   const summaryNow = (): FollowSummary => {

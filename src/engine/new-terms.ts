@@ -26,7 +26,7 @@ import { tupleKey } from './schedule.js';
 export type TermCodecs = readonly TermCodec[];
 
 /** Distinct doc values of a field as its codec reads them, in first-seen order. */
-function distinctTerms(doc: unknown, field: string, codec: TermCodec | undefined): string[] {
+export function distinctTerms(doc: unknown, field: string, codec: TermCodec | undefined): string[] {
   if (codec === undefined) return getKeywordTerms(doc, field);
   const seen = new Set<string>();
   fieldVisitor(field)(doc, (v) => {

@@ -21,6 +21,7 @@ import {
 } from './datemath.js';
 import { ScheduleError, ruleRangeTuples } from './schedule.js';
 import type { ScanObserver } from './scan-observer.js';
+import { suppressionConfigOf, type SuppressionConfig } from './suppression-run.js';
 import { identityMismatch, StateFileError, type LoadedState, type StateIdentity } from './state.js';
 
 export const DEFAULT_SPACE = 'default';
@@ -116,6 +117,8 @@ export interface ScanConfig {
   timestampFields: TimestampFields;
   /** Builds each created alert (ScanOptions.alertDocument, default buildAlertDocument). */
   buildAlert: AlertBuilder;
+  /** The rule's alert_suppression, resolved (undefined: none). */
+  suppression: SuppressionConfig | undefined;
 }
 
 function withOverrides(base: Rule, opts: ScanOptions): Rule {
@@ -157,6 +160,8 @@ function identityOf(rule: Rule, mode: AlertMode, ruleUuid: string, space: string
     max_signals: rule.max_signals,
     new_terms_fields: mode === 'new_terms' ? [...(rule.new_terms_fields ?? [])] : [],
     timestamp_override: rule.timestamp_override ?? null,
+    // Only with suppression, so state files of rules without it keep their identity.
+    ...(rule.alert_suppression && { alert_suppression: rule.alert_suppression }),
   };
 }
 
@@ -206,6 +211,7 @@ export function resolveScanConfig(baseRule: Rule, opts: ScanOptions): ScanConfig
     mergeGap: fixed && historyOffset !== undefined ? Math.max(0, fromOffset - toOffset - historyOffset) : 0,
     timestampFields: timestampFieldsOf(rule),
     buildAlert: opts.alertDocument ?? buildAlertDocument,
+    suppression: suppressionConfigOf(rule, opts.fieldTypes),
     lateBefore:
       prevRun === null
         ? null

@@ -24,6 +24,8 @@ export interface TupleObservation {
   dropped: ObservedCandidate[];
   /** Left out because their alert id was already written (by an earlier tuple, or by an earlier invocation: the state). */
   duplicates: ObservedCandidate[];
+  /** Alert suppression: counted in the alert `into` (its docs_count) instead of an alert of their own. */
+  suppressed?: Array<ObservedCandidate & { into: string }>;
 }
 
 export interface ScanObserver {

@@ -9,6 +9,7 @@ import { formatTime } from '../ecs/time.js';
 import type { ScanConfig } from './scan-config.js';
 import type { ScanIntake } from './scan-intake.js';
 import { STATE_FORMAT, STATE_VERSION, type ScanState } from './state.js';
+import type { SuppressionLedger } from './suppression-run.js';
 
 export interface SnapshotInput {
   ruleCreatedAt: number;
@@ -17,6 +18,8 @@ export interface SnapshotInput {
   /** Every alert id written, with its source's time. */
   emittedTimes: Map<string, number>;
   totals: { runs: number; alerts: number };
+  /** Alert suppression state after the last run (rules with alert_suppression). */
+  suppression?: SuppressionLedger;
 }
 
 export function snapshotState(cfg: ScanConfig, intake: ScanIntake, p: SnapshotInput): ScanState {
@@ -42,5 +45,9 @@ export function snapshotState(cfg: ScanConfig, intake: ScanIntake, p: SnapshotIn
     combos,
     matchSpans: intake.matchSpans.filter((s) => s.last >= idHorizon).map((s) => [s.first, s.last] as [number, number]),
     totals: p.totals,
+    ...(p.suppression && {
+      // An existing alert is looked up from now-<duration> (or, per execution, from the tuple's from).
+      suppression: p.suppression.snapshot(p.lastRun === null ? Number.NEGATIVE_INFINITY : p.lastRun - Math.max(reach, cfg.suppression?.durationMs ?? 0), idHorizon),
+    }),
   };
 }

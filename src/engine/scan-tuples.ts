@@ -21,6 +21,7 @@ import { observeTuple, type ScanObserver } from './scan-observer.js';
 import { tupleKey, type RunMessage, type Schedule, type Tuple } from './schedule.js';
 import { MAX_SIGNALS_WARNING, selectForTuple, type TupleOutcome } from './select.js';
 import type { StoredEvent } from './state.js';
+import { decideSuppressedNewTermsTuple, decideSuppressedQueryTuple, SuppressionLedger, type AlertSink, type SuppressionScope } from './suppression-run.js';
 
 /** A new combination no alert was written for because max_signals cut off every run that found it. */
 export interface LostDetection {
@@ -38,6 +39,8 @@ export interface TupleDecisions {
   truncatedRuns: number;
   tuplesWithCandidates: number;
   lostDetections: LostDetection[];
+  /** The rule's alert suppression state after these tuples (undefined without alert_suppression). */
+  suppression?: SuppressionLedger;
 }
 
 /** Elasticsearch's hit sort: primary then secondary timestamp ascending, missing last; then input order. */
@@ -61,7 +64,7 @@ const newTermsOrder =
     compareTerms(a.values, b.values, codecs);
 
 /** Writes alerts: the documents, the time of each id written (dedup bookkeeping), truncated runs. */
-class AlertWriter {
+class AlertWriter implements AlertSink {
   readonly alerts: AlertDocument[] = [];
   readonly warnings: RunMessage[] = [];
   readonly truncatedRuns = new Set<number>();
@@ -84,27 +87,28 @@ class AlertWriter {
     return id;
   }
 
-  create(tuple: Tuple, id: string, candidate: { event: StoredEvent; time: number }, newTerms?: string[]): void {
+  create(tuple: Tuple, id: string, candidate: { event: StoredEvent; time: number }, newTerms?: string[], extra?: Record<string, unknown>): AlertDocument {
     this.emittedTimes.set(id, candidate.time);
-    this.alerts.push(
-      this.cfg.buildAlert(this.ctx, {
-        source: candidate.event.source,
-        identity: this.identityOf(candidate.event),
-        alertUuid: id,
-        runTime: tuple.runTime,
-        executionUuid: this.execUuidOf(tuple),
-        ...(newTerms !== undefined && { newTerms: typedTerms(newTerms, this.cfg.termCodecs) }),
-      }),
-    );
+    const doc = this.cfg.buildAlert(this.ctx, {
+      source: candidate.event.source,
+      identity: this.identityOf(candidate.event),
+      alertUuid: id,
+      runTime: tuple.runTime,
+      executionUuid: this.executionOf(tuple),
+      ...(newTerms !== undefined && { newTerms: typedTerms(newTerms, this.cfg.termCodecs) }),
+    });
+    if (extra !== undefined) Object.assign(doc, extra);
+    this.alerts.push(doc);
+    return doc;
   }
 
-  truncated(t: Tuple): void {
+  truncated(t: Tuple, message: string = MAX_SIGNALS_WARNING): void {
     if (this.truncatedRuns.has(t.run)) return;
     this.truncatedRuns.add(t.run);
-    this.warnings.push({ run: formatTime(t.runTime), message: MAX_SIGNALS_WARNING });
+    this.warnings.push({ run: formatTime(t.runTime), message });
   }
 
-  private execUuidOf(t: Tuple): string {
+  executionOf(t: Tuple): string {
     let u = this.execUuids.get(t.run);
     if (!u) {
       const { space, ruleUuid } = this.cfg;
@@ -115,12 +119,16 @@ class AlertWriter {
   }
 }
 
+function suppressionScope(cfg: ScanConfig): SuppressionScope | undefined {
+  return cfg.suppression && { space: cfg.space, ruleUuid: cfg.ruleUuid, maxSignals: cfg.rule.max_signals, sup: cfg.suppression };
+}
+
 function inKeyOrder<G>(groups: Map<number, G>): G[] {
   return [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k)!);
 }
 
 /** new_terms: returns the combinations max_signals cut off and no later tuple alerted. */
-function decideNewTerms(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule, w: AlertWriter, emitted: Set<string>, observer?: ScanObserver): { tuples: number; lost: LostDetection[] } {
+function decideNewTerms(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule, w: AlertWriter, emitted: Set<string>, observer?: ScanObserver, ledger?: SuppressionLedger): { tuples: number; lost: LostDetection[] } {
   const history = cfg.history!;
   const groups = newTermsCandidates(intake.tracker, schedule, (to) => evalDateMath(history, to));
   const idOf = (c: NewTermsCandidate<StoredEvent>): string => {
@@ -128,7 +136,12 @@ function decideNewTerms(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule,
     return newTermsAlertId(i.index, i.id, cfg.space, cfg.ruleUuid, typedTerms(c.values, cfg.termCodecs));
   };
   const lost = new Map<string, { values: string[]; time: number; runs: string[] }>();
+  const suppression = suppressionScope(cfg);
   for (const g of inKeyOrder(groups)) {
+    if (suppression && ledger) {
+      decideSuppressedNewTermsTuple({ ...suppression, ...(observer && { observer }) }, ledger, g.tuple, [...g.candidates].sort(newTermsOrder(cfg.termCodecs)), w, emitted, idOf);
+      continue;
+    }
     const out: TupleOutcome<NewTermsCandidate<StoredEvent>> = selectForTuple(g.tuple, g.candidates, newTermsOrder(cfg.termCodecs), idOf, emitted, cfg.rule.max_signals);
     if (observer) observeTuple(observer, out, g.candidates, idOf);
     for (const s of out.created) {
@@ -150,7 +163,7 @@ function decideNewTerms(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule,
   return { tuples: groups.size, lost: lostDetections };
 }
 
-function decideQuery(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule, w: AlertWriter, emitted: Set<string>, observer?: ScanObserver): number {
+function decideQuery(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule, w: AlertWriter, emitted: Set<string>, observer?: ScanObserver, ledger?: SuppressionLedger): number {
   const groups = new Map<number, TupleCandidates<QueryCandidate>>();
   for (const q of intake.queryEvents) {
     schedule.forEachTupleIntersecting(q.time, q.time, (tuple) => {
@@ -167,7 +180,12 @@ function decideQuery(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule, w:
     const i = w.identityOf(c.event);
     return queryAlertId(i.index, i.id, cfg.space, cfg.ruleUuid);
   };
+  const suppression = suppressionScope(cfg);
   for (const g of inKeyOrder(groups)) {
+    if (suppression && ledger) {
+      decideSuppressedQueryTuple({ ...suppression, ...(observer && { observer }) }, ledger, g.tuple, [...g.candidates].sort(compareQueryCandidates), w, emitted, idOf);
+      continue;
+    }
     const out = selectForTuple(g.tuple, g.candidates, compareQueryCandidates, idOf, emitted, cfg.rule.max_signals);
     if (observer) observeTuple(observer, out, g.candidates, idOf);
     for (const s of out.created) w.create(g.tuple, s.id, s.candidate);
@@ -192,14 +210,15 @@ export function decideTuples(
   // selectForTuple adds each created id to this set.
   const emitted = new Set(emittedTimes.keys());
   const w = new AlertWriter(cfg, ctx, emittedTimes);
+  const ledger = cfg.suppression ? new SuppressionLedger(cfg.loaded?.state.suppression) : undefined;
   let tuples: number;
   let lostDetections: LostDetection[] = [];
   if (cfg.mode === 'new_terms') {
-    const r = decideNewTerms(cfg, intake, schedule, w, emitted, observer);
+    const r = decideNewTerms(cfg, intake, schedule, w, emitted, observer, ledger);
     tuples = r.tuples;
     lostDetections = r.lost;
   } else {
-    tuples = decideQuery(cfg, intake, schedule, w, emitted, observer);
+    tuples = decideQuery(cfg, intake, schedule, w, emitted, observer, ledger);
   }
-  return { alerts: w.alerts, warnings: w.warnings, truncatedRuns: w.truncatedRuns.size, tuplesWithCandidates: tuples, lostDetections };
+  return { alerts: w.alerts, warnings: w.warnings, truncatedRuns: w.truncatedRuns.size, tuplesWithCandidates: tuples, lostDetections, ...(ledger && { suppression: ledger }) };
 }

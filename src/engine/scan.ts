@@ -21,6 +21,7 @@ import { snapshotState } from './scan-snapshot.js';
 import { decideTuples, type TupleDecisions } from './scan-tuples.js';
 import type { RunMessage, Schedule } from './schedule.js';
 import type { ScanState } from './state.js';
+import { SuppressionLedger, type AlertUpdate } from './suppression-run.js';
 
 export { DEFAULT_KIBANA_VERSION, DEFAULT_SPACE, ScanConfigError, type ScanOptions } from './scan-config.js';
 export type { ObservedCandidate, ScanObserver, TupleObservation } from './scan-observer.js';
@@ -38,6 +39,12 @@ export interface ScanResult {
   errors: RunMessage[];
   /** The state to save with saveState for the next invocation. */
   state: ScanState;
+  /**
+   * Alert suppression: alerts written by an earlier invocation (the state) that this one's runs
+   * suppressed more events into, as the partial documents Kibana's bulk update writes. Alerts created
+   * in this invocation are returned in `alerts` already updated.
+   */
+  updates: AlertUpdate[];
 }
 
 /** The engine fed event by event: `add` the matching events in input order, then `finish` once. */
@@ -74,8 +81,10 @@ function finish(cfg: ScanConfig, intake: ScanIntake, opts: ScanOptions): ScanRes
   const summary = summarize(cfg, intake, schedule, decided, opts.runs !== undefined);
   const runCount = schedule?.runCount ?? 0;
   const lastRun = schedule && runCount > 0 ? schedule.runTime(runCount - 1) : cfg.prevRun;
-  const state = snapshotState(cfg, intake, { ruleCreatedAt: createdAt, lastRun, emittedTimes, totals: summary.cumulative });
-  return { alerts: decided.alerts, summary, warnings: decided.warnings, errors: schedule ? [...schedule.gapErrors] : [], state };
+  // Without a run the suppression state carries over unchanged.
+  const suppression = decided.suppression ?? (cfg.suppression && new SuppressionLedger(cfg.loaded?.state.suppression));
+  const state = snapshotState(cfg, intake, { ruleCreatedAt: createdAt, lastRun, emittedTimes, totals: summary.cumulative, ...(suppression && { suppression }) });
+  return { alerts: decided.alerts, summary, warnings: decided.warnings, errors: schedule ? [...schedule.gapErrors] : [], state, updates: decided.suppression?.updates() ?? [] };
 }
 
 /**

@@ -9,6 +9,7 @@ import { basename, dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { nameFault } from '../io/faults.js';
+import { alertSuppressionSchema } from '../rule/alert-suppression.js';
 
 export const STATE_FORMAT = 'kmod-enum-detect/state';
 export const STATE_VERSION = 1;
@@ -40,6 +41,8 @@ function buildStateSchemas() {
     max_signals: z.number().int().positive(),
     new_terms_fields: z.array(z.string()),
     timestamp_override: z.string().nullable(),
+    /** Present only for a rule with alert_suppression (rule/alert-suppression.ts). */
+    alert_suppression: alertSuppressionSchema.optional(),
   });
 
   const scanStateSchema = z.object({
@@ -62,6 +65,27 @@ function buildStateSchemas() {
     /** Clusters of matching-event times (epoch ms) near the last run, for "runs with matches". */
     matchSpans: z.array(z.tuple([z.number(), z.number()])),
     totals: z.object({ runs: z.number().int().nonnegative(), alerts: z.number().int().nonnegative() }),
+    /**
+     * Alert suppression (engine/suppression-run.ts): the latest suppressible alert per instance id, and
+     * a query rule's bucket history. Absent without alert_suppression.
+     */
+    suppression: z
+      .object({
+        alerts: z.array(
+          z.object({
+            id: z.string(),
+            instanceId: z.string(),
+            created: z.number(),
+            start: z.number(),
+            end: z.number(),
+            docsCount: z.number().int().nonnegative(),
+            execution: z.string(),
+            lastDetected: z.number(),
+          }),
+        ),
+        history: z.array(z.object({ key: z.array(z.string().nullable()), end: z.number() })),
+      })
+      .optional(),
   });
   return { storedEventSchema, stateIdentitySchema, scanStateSchema };
 }

@@ -23,6 +23,8 @@ export function fateText(fate: EventFate): string {
       return fate.by
         ? `not alerted again in ${windowText(fate.window)}: the same alert id was written for the same document at ${occurrenceText(fate.by)}`
         : `not alerted again in ${windowText(fate.window)}: its alert id was written by an earlier invocation (state file)`;
+    case 'suppressed':
+      return `suppressed in ${windowText(fate.window)}: counted in the docs_count of alert ${fate.alertId} (the rule's alert_suppression)`;
     case 'lost':
       return `lost to max_signals in ${fate.windows.map((w) => `run ${w.run}`).join(', ')}: the run's alert limit was reached before it`;
     case 'not-new':

@@ -84,7 +84,8 @@ export function timeRangeFilter(from: string, to: string, ts: TimestampFields): 
   };
 }
 
-function eventsSearch(
+/** buildEventsSearchQuery's body for an aggregation-only search (size 0) over [from, to]. */
+export function eventsSearch(
   rule: Rule,
   ts: TimestampFields,
   filter: DslQuery,

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { filtersShape } from './filters.js';
 import { exceptionsListShape } from './exceptions.js';
+import { alertSuppressionShape } from './alert-suppression.js';
 
 const threatEntry = z.object({
   id: z.string(),
@@ -54,6 +55,7 @@ export const ruleSchema = z.object({
   history_window_start: z.string().min(1).optional(),
   ...filtersShape, // rule/filters.ts: Kibana filters, ANDed with the query as buildEsQuery does
   ...exceptionsListShape, // rule/exceptions.ts: references to exception lists (--exceptions FILE)
+  ...alertSuppressionShape, // rule/alert-suppression.ts
   tags: z.array(z.string()).default([]),
   threat: z.array(threatSchema).default([]),
   author: z.array(z.string()).default([]),
