@@ -223,7 +223,7 @@ export function buildAlertDocument(ctx: AlertContext, input: AlertInput): AlertD
     'kibana.alert.rule.created_by': '',
     'kibana.alert.rule.description': rule.description,
     'kibana.alert.rule.enabled': true,
-    'kibana.alert.rule.exceptions_list': [],
+    'kibana.alert.rule.exceptions_list': rule.exceptions_list ?? [],
     'kibana.alert.rule.false_positives': rule.false_positives,
     'kibana.alert.rule.from': rule.from,
     'kibana.alert.rule.immutable': ruleOrigin(rule).immutable,
