@@ -58,6 +58,8 @@ export function renderRuleText(rule: Rule, opts: RuleTextOptions = {}): string {
   add('query', rule.query.trim().split('\n').map((l) => l.trimEnd()));
   // Kibana filters, as the engine applies them (disabled ones listed as such: Kibana drops them).
   add('filters', (rule.filters ?? []).map((f, i) => describeRuleFilter(f, i)));
+  // Exception lists are applied with --exceptions FILE (their items live in Kibana, not in the rule).
+  add('exception lists', (rule.exceptions_list ?? []).map((l) => `${l.list_id} (${l.namespace_type}, ${l.type}): applied with --exceptions FILE`));
   add('description', rule.description);
   add(
     'threat',

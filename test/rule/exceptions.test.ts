@@ -107,3 +107,13 @@ describe('a rule with exception lists, end to end', () => {
     expect(hosts).toEqual(['db-02', 'legacy-app-1', 'web-01', 'web-02']);
   });
 });
+
+describe('rule show', () => {
+  it('lists the rule\'s filters and the exception lists it references', async () => {
+    const { renderRuleText } = await import('../../src/output/rule-text.js');
+    const withLists = renderRuleText(parseRuleText(readFileSync('fixtures/exceptions/kmod_rule_with_exceptions.json', 'utf8'), 'r.json'));
+    expect(withLists).toMatch(/exception lists: kmod-enum-trusted \(single, detection\): applied with --exceptions FILE/);
+    const withFilters = renderRuleText(parseRuleText(readFileSync('fixtures/rules/credential_access_web_config_file_access.toml', 'utf8'), 'r.toml'));
+    expect(withFilters).toMatch(/filters: +filters\[0\] \(negated: must_not\)/);
+  });
+});
