@@ -13,6 +13,7 @@ import { isPlainObject } from '../ecs/fields.js';
 import { KqlSyntaxError } from '../kql/errors.js';
 import { parseKql } from '../kql/parse.js';
 import { asPrebuilt } from './origin.js';
+import { applyTransform } from './toml-transform.js';
 import { ruleSchema, type Rule } from './schema.js';
 import { checkRuleKeys, checkTomlDocument, describeFinding, refusingFindings, type ParameterFinding } from './parameter-check.js';
 
@@ -96,6 +97,8 @@ function tomlCandidate(text: string, file: string): Candidate {
       if (isPlainObject(entry) && entry['field'] === 'history_window_start') raw['history_window_start'] = entry['value'];
     }
   }
+  // The package build renders [transform] entries into the note's $osquery_N / $investigate_N placeholders.
+  if (typeof raw['note'] === 'string' && doc['transform'] !== undefined) raw['note'] = applyTransform(raw['note'], doc['transform']);
   return { raw, pathPrefix: 'rule.', findings: [...checkTomlDocument(doc), ...checkRuleKeys(rule, 'rule.')] };
 }
 

@@ -153,7 +153,11 @@ export const KIBANA_PARAMETERS = {
   namespace: { source: 'kibana', treatment: 'carried', kibana: 'kibana.alert.rule.namespace and kibana.alert.rule.parameters.namespace' },
   timeline_id: { source: 'kibana', treatment: 'carried', kibana: 'kibana.alert.rule.timeline_id (the timeline template to investigate in)' },
   timeline_title: { source: 'kibana', treatment: 'carried', kibana: 'kibana.alert.rule.timeline_title' },
-  throttle: { source: 'kibana', treatment: 'carried', kibana: 'kibana.alert.rule.throttle (how often notifications are sent)' },
+  throttle: {
+    source: 'kibana',
+    treatment: 'warned',
+    kibana: "deprecated rule-level notification throttle: Kibana moves it into each action's frequency on create or import",
+  },
   actions: {
     source: 'kibana',
     treatment: 'carried',
@@ -214,7 +218,7 @@ export const TOML_PARAMETERS = {
   },
   transform: {
     source: 'toml',
-    treatment: 'refused',
+    treatment: 'honoured',
     kibana: 'Osquery / Investigate entries the package build renders into the note ($osquery_0, $investigate_0 placeholders): kibana.alert.rule.note',
   },
   'rule.threat_mappings': {

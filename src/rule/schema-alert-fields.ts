@@ -2,7 +2,7 @@
  * The rule parameters that set alert fields from event values or carry into the alert (issue 17 item
  * 4), as Kibana's rule schema types them (common_attributes.gen.ts: RuleNameOverride, SeverityMapping,
  * RiskScoreMapping, BuildingBlockType, InvestigationFields, RuleMetadata, AlertsIndexNamespace,
- * TimelineTemplateId/Title, RuleActionThrottle). Spread into rule/schema.ts's object.
+ * TimelineTemplateId/Title). Spread into rule/schema.ts's object.
  */
 import { z } from 'zod';
 
@@ -43,7 +43,6 @@ export const carriedFieldsShape = {
   namespace: z.string().optional(),
   timeline_id: z.string().optional(),
   timeline_title: z.string().optional(),
-  throttle: z.string().nullable().optional(),
   actions: z.array(z.record(z.string(), z.unknown())).default([]),
   response_actions: z.array(z.record(z.string(), z.unknown())).optional(),
 };

@@ -71,7 +71,7 @@ export const ruleSchema = z.object({
   // Each group of parameters keeps its schema in its own module and is spread here (one line each):
   // rule/parameters.ts says what the tool does with every key.
   ...alertFieldsShape, // rule_name_override, severity_mapping, risk_score_mapping, building_block_type, investigation_fields
-  ...carriedFieldsShape, // meta, namespace, timeline_id/title, throttle, actions, response_actions
+  ...carriedFieldsShape, // meta, namespace, timeline_id/title, actions, response_actions
 });
 
 /** A detection rule as the engine reads it (the fields of a prebuilt rule it uses, validated by ruleSchema). */
