@@ -246,6 +246,7 @@ export const TOML_PARAMETERS = {
   'metadata.related_endpoint_rules': { source: 'toml', treatment: 'not-sent', kibana: META },
   'metadata.promotion': { source: 'toml', treatment: 'not-sent', kibana: META },
   'metadata.extended': { source: 'toml', treatment: 'not-sent', kibana: META },
+  'metadata.deprecated_reason': { source: 'toml', treatment: 'not-sent', kibana: `${META} (why a rule under rules/_deprecated was retired)` },
 } as const satisfies Record<string, ParameterRow>;
 
 export type KibanaParameterName = keyof typeof KIBANA_PARAMETERS;

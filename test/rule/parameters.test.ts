@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseRule, RuleFileError } from '../../src/rule/load.js';
-import { KIBANA_PARAMETERS, parameterInventory } from '../../src/rule/parameters.js';
+import { KIBANA_PARAMETERS, parameterInventory, TOML_PARAMETERS } from '../../src/rule/parameters.js';
 import { warnedFindings } from '../../src/rule/parameter-check.js';
 
 const base = {
@@ -50,5 +50,72 @@ describe('rule parameters the tool does not apply', () => {
     expect(new Set(rows.map((r) => r.name)).size).toBe(rows.length);
     for (const r of rows) expect(r.kibana.length, r.name).toBeGreaterThan(10);
     expect(KIBANA_PARAMETERS.filters.treatment).toBeDefined();
+  });
+});
+
+/** A value of the right shape for every Kibana parameter the inventory knows (keep in step with it). */
+const EVERY_PARAMETER: Record<string, unknown> = {
+  type: 'new_terms', language: 'kuery', query: 'process.name: lsmod', index: ['logs-*'], data_view_id: 'dv-1',
+  filters: [filter], saved_id: 'sq-1', interval: '5m', from: 'now-9m', to: 'now', max_signals: 100,
+  timestamp_override: 'event.ingested', timestamp_override_fallback_disabled: true,
+  new_terms_fields: ['host.id'], history_window_start: 'now-7d', enabled: false,
+  exceptions_list: [{ id: 'l-1', list_id: 'l-1', type: 'detection', namespace_type: 'single' }],
+  alert_suppression: { group_by: ['host.name'], missing_fields_strategy: 'suppress' },
+  name: 'Every parameter', severity: 'low', risk_score: 21, rule_name_override: 'message',
+  severity_mapping: [{ field: 'event.severity', operator: 'equals', value: '73', severity: 'high' }],
+  risk_score_mapping: [{ field: 'event.risk_score', operator: 'equals', value: '' }],
+  building_block_type: 'default', description: 'd', version: 3, tags: ['t'], author: ['a'], license: 'Elastic License v2',
+  false_positives: ['f'], references: ['https://example.com'],
+  threat: [{ framework: 'MITRE ATT&CK', tactic: { id: 'TA0007', name: 'Discovery', reference: 'https://attack.mitre.org/tactics/TA0007/' } }],
+  note: 'guide', setup: 'setup', related_integrations: [{ package: 'endpoint', version: '^8.2.0' }],
+  required_fields: [{ name: 'process.name', type: 'keyword', ecs: true }], investigation_fields: { field_names: ['host.name'] },
+  meta: { from: '1m' }, namespace: 'ns', timeline_id: 'tl-1', timeline_title: 'Timeline', throttle: 'no_actions',
+  actions: [{ group: 'default', id: 'c-1', action_type_id: '.email', params: {} }],
+  response_actions: [{ action_type_id: '.osquery', params: { query: 'select 1' } }],
+  id: '0b8e9d3a-7c4f-4e21-8d5b-3a9f6c2e1d40', rule_id: 'every-1', immutable: false, rule_source: { type: 'internal' },
+  output_index: '.siem-signals-default', created_at: '2024-01-01T00:00:00.000Z', created_by: 'elastic',
+  updated_at: '2024-01-02T00:00:00.000Z', updated_by: 'elastic', revision: 4, execution_summary: { last_execution: {} },
+  outcome: 'exactMatch', alias_target_id: 'x', alias_purpose: 'savedObjectConversion',
+  event_category_override: 'event.category', tiebreaker_field: 'event.sequence', timestamp_field: '@timestamp',
+  threshold: { field: ['host.name'], value: 5 }, threat_query: '*:*', threat_mapping: [{ entries: [] }], threat_index: ['ti-*'],
+  threat_filters: [filter], threat_indicator_path: 'threat.indicator', threat_language: 'kuery', concurrent_searches: 1,
+  items_per_search: 100, anomaly_threshold: 50, machine_learning_job_id: 'job-1',
+};
+
+describe('a rule with every known parameter', () => {
+  it('names every parameter of the inventory (this test holds one value per row)', () => {
+    expect(Object.keys(EVERY_PARAMETER).sort()).toEqual(Object.keys(KIBANA_PARAMETERS).sort());
+  });
+
+  const { rule, parameters } = parseRule(JSON.stringify(EVERY_PARAMETER), 'every.json', { allowUnsupported: true });
+  const byName = new Map(parameters.map((f) => [f.name, f]));
+
+  it('gives each key the treatment of its row, and none is unknown', () => {
+    for (const [name, row] of Object.entries(KIBANA_PARAMETERS)) expect(byName.get(name)?.treatment, name).toBe(row.treatment);
+  });
+
+  it('keeps every parameter it applies or carries in the loaded rule', () => {
+    const kept = rule as unknown as Record<string, unknown>;
+    for (const [name, row] of Object.entries(KIBANA_PARAMETERS)) {
+      if (row.treatment === 'honoured' || row.treatment === 'carried') expect(kept[name], name).toBeDefined();
+    }
+  });
+
+  it('warns about every parameter it does not apply, and refuses the rule without --allow-unsupported', () => {
+    const warned = warnedFindings(parameters).map((f) => f.name).sort();
+    const expected = Object.entries(KIBANA_PARAMETERS).filter(([, r]) => r.treatment === 'warned' || r.treatment === 'refused').map(([n]) => n).sort();
+    expect(warned).toEqual(expected);
+    expect(() => parseRule(JSON.stringify(EVERY_PARAMETER), 'every.json')).toThrow(RuleFileError);
+  });
+
+  it('in TOML, names every [metadata] key, [transform], [rule.new_terms] and the TOML-only rule keys', () => {
+    const metadata = Object.keys(TOML_PARAMETERS).filter((k) => k.startsWith('metadata.')).map((k) => `${k.slice(9)} = "x"`).join('\n');
+    const toml = `[metadata]\n${metadata}\n\n[transform]\n[[transform.osquery]]\nlabel = "L"\nquery = "select 1"\n\n[rule]\nrule_id = "r"\nname = "T"\ntype = "new_terms"\nquery = "a:b"\nindex = ["x"]\nseverity = "low"\nrisk_score = 1\ndescription = "d"\nnote = "$osquery_0"\nrevision = 2\nthreat_mappings = []\n\n[rule.new_terms]\nfield = "new_terms_fields"\nvalue = ["host.id"]\n[[rule.new_terms.history_window_start]]\nfield = "history_window_start"\nvalue = "now-7d"\n`;
+    const loaded = parseRule(toml, 'every.toml');
+    const names = new Set(loaded.parameters.map((f) => f.name));
+    for (const key of Object.keys(TOML_PARAMETERS)) expect(names.has(key), key).toBe(true);
+    expect(loaded.parameters.filter((f) => f.treatment === 'unknown')).toEqual([]);
+    expect(loaded.rule.new_terms_fields).toEqual(['host.id']);
+    expect(loaded.rule.note).toBe('!{osquery{"label":"L","query":"select 1"}}');
   });
 });
