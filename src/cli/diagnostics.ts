@@ -10,6 +10,8 @@ import { formatSkipped, type SkippedFile } from '../io/walk.js';
 import type { RunMessage } from '../engine/schedule.js';
 import type { KqlWarning } from '../kql/parse.js';
 import type { Diagnostic, ScanTail } from '../output/types.js';
+import { warnedFindings, warningText } from '../rule/parameter-check.js';
+import type { ActiveRule } from './rule-source.js';
 
 /** A bad input line. */
 export function problemDiagnostic(q: Problem): Diagnostic {
@@ -72,4 +74,25 @@ export function skippedDiagnostics(skipped: readonly SkippedFile[]): Diagnostic[
 /** Matching events nested deeper than Elasticsearch indexes: the kept samples. */
 export function depthDiagnostics(issues: readonly TimeIssue[]): Diagnostic[] {
   return issues.map((t) => ({ kind: 'too-deep', file: t.file, line: t.line, message: t.message }));
+}
+
+/**
+ * What a rule's file holds that the tool does not apply (rule/parameters.ts): a `rule-parameter`
+ * warning per parameter in effect that is warned about, refused but allowed (--allow-unsupported), or
+ * unknown.
+ */
+export function parameterDiagnostics(active: Pick<ActiveRule, 'parameters' | 'file' | 'origin'>): Diagnostic[] {
+  return warnedFindings(active.parameters).map((f) =>
+    active.file !== undefined
+      ? { kind: 'rule-parameter', file: active.file, message: warningText(f) }
+      : { kind: 'rule-parameter', message: `${active.origin}: ${warningText(f)}` },
+  );
+}
+
+/** The rule's warnings: its query's quirks and its parameters the tool does not apply. */
+export function ruleDiagnostics(active: ActiveRule): Diagnostic[] {
+  return [
+    ...parameterDiagnostics(active),
+    ...active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+  ];
 }

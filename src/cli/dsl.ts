@@ -18,6 +18,8 @@ import { dataViewTypes, resolveFieldTypes } from './field-types.js';
 import { EXIT_OK, UserFacingError } from './exit.js';
 import { parseOptions, ruleVersionOption } from './options.js';
 import { loadActiveRule } from './rule-source.js';
+import { parameterDiagnostics } from './diagnostics.js';
+import { renderDiagnostics } from '../output/summary.js';
 
 /** FROM,TO: ISO times or date math (`now-9m,now`, `2024-05-14T10:00:00Z||-9m,2024-05-14T10:00:00Z`). */
 export function windowSchema(now: () => number = Date.now) {
@@ -63,6 +65,7 @@ const dslOptionsSchema = z.object({
   rule: z.string().min(1).optional(),
   ruleId: z.string().min(1).optional(),
   ruleVersion: ruleVersionOption.optional(),
+  allowUnsupported: z.boolean().default(false),
   window: windowSchema().optional(),
   terms: termsSchema.optional(),
   mapping: z.string().min(1).optional(),
@@ -86,7 +89,9 @@ export function windowRequests(rule: Rule, req: NewTermsRequests): SearchRequest
 
 export async function runDsl(raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(dslOptionsSchema, raw);
-  const { rule, ast, exceptionFilter } = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, { allowUnsupported: opts.allowUnsupported, exceptions: opts.exceptions });
+  const { rule, ast, exceptionFilter } = active;
+  process.stderr.write(renderDiagnostics({ warnings: parameterDiagnostics(active), errors: [] }));
   if (opts.terms !== undefined && opts.window === undefined) throw new UserFacingError('--terms needs --window FROM,TO');
   // The data view's types for the query's fields: the same field types scan evaluates with.
   const fieldTypes = { ...ECS_FIELD_TYPES, ...dataViewTypes(ast, resolveFieldTypes(rule, opts.mapping)) };

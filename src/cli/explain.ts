@@ -36,7 +36,7 @@ import { compileFilterExcluder, describeFilter, ruleFilterJob, type FilterClause
 import { compileItemFinder } from '../rule/exceptions.js';
 import { ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
 import { ruleFilterTypeTable } from './rule-filters.js';
-import { kqlDiagnostic, problemDiagnostics, skippedDiagnostics } from './diagnostics.js';
+import { ruleDiagnostics, problemDiagnostics, skippedDiagnostics } from './diagnostics.js';
 
 const explainOptionsSchema = scanOptionsSchema
   .pick({ exceptions: true, mode: true, start: true, end: true, runs: true, interval: true, from: true, historyWindowStart: true, maxSignals: true, ruleUuid: true, space: true, state: true, since: true, until: true })
@@ -45,6 +45,7 @@ const explainOptionsSchema = scanOptionsSchema
   rule: z.string().min(1).optional(),
   ruleId: z.string().min(1).optional(),
   ruleVersion: ruleVersionOption.optional(),
+  allowUnsupported: z.boolean().default(false),
   mapping: z.string().min(1).optional(),
   matchesOnly: z.boolean().default(false),
   color: z.boolean().optional(),
@@ -61,7 +62,7 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
     const { runExplainAllVersions } = await import('./explain-versions.js');
     return runExplainAllVersions(inputs, opts);
   }
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, { allowUnsupported: opts.allowUnsupported, exceptions: opts.exceptions });
   const inScope = compileIndexFilter(active.rule.index);
   // Clauses on non-keyword fields are explained by type, as scan evaluates them.
   const fieldTypes = resolveFieldTypes(active.rule, opts.mapping);
@@ -154,7 +155,7 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
     acct.total.malformedByKind,
   );
   const warnings = [
-    ...active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+    ...ruleDiagnostics(active),
     ...skippedDiagnostics(expanded.skipped),
     ...bad.warnings,
   ];

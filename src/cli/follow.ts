@@ -34,7 +34,7 @@ import { EXIT_ALERTS, EXIT_OK, UserFacingError } from './exit.js';
 import { Interrupted, trapStopSignals } from './interrupt.js';
 import type { ScanOptions } from './options.js';
 import { loadActiveRule } from './rule-source.js';
-import { depthDiagnostics, kqlDiagnostic, problemDiagnostics } from './diagnostics.js';
+import { depthDiagnostics, ruleDiagnostics, problemDiagnostics } from './diagnostics.js';
 import { defaultFormat, libraryOptions, withExplanation } from './scan.js';
 import { defaultMode } from '../engine/scan-files.js';
 import type { ScanOptions as EngineOptions } from '../engine/scan.js';
@@ -66,7 +66,7 @@ function checkFollowOptions(opts: ScanOptions): void {
 
 export async function runFollow(inputs: string[], opts: ScanOptions): Promise<number> {
   checkFollowOptions(opts);
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, { allowUnsupported: opts.allowUnsupported, exceptions: opts.exceptions });
   const { rule } = active;
   // The batch scan's options, less what only reading needs (the follower reads on this thread).
   const { rule: _rule, query: _query, strict: _strict, prefilter: _prefilter, threads: _threads, parallelMinBytes: _pmb, maxLineBytes: _mlb, onProgress: _op, shouldStop: _ss, signal: _sig, since: _since, until: _until, maxProblems: _mp, ...engine } = await libraryOptions(opts, active, opts.format ?? defaultFormat(opts.output));
@@ -148,7 +148,7 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
     ...(() => {
       const bad = problemDiagnostics(acct.problems, acct.total.malformedByKind);
       const warnings: Diagnostic[] = [
-        ...active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+        ...ruleDiagnostics(active),
         ...bad.warnings,
         ...summary.timeIssues.map((t) => ({ kind: 'event-time', file: t.file, line: t.line, message: t.message })),
         ...depthDiagnostics(summary.depthIssues),

@@ -134,6 +134,7 @@ export const scanOptionsSchema = z.object({
   rule: z.string().min(1).optional(),
   ruleId: z.string().min(1).optional(),
   ruleVersion: ruleVersionOption.optional(),
+  allowUnsupported: z.boolean().default(false),
   mapping: z.string().min(1).optional(),
   exceptions: z.string().min(1).optional(),
   ruleUuid: z.string().min(1).optional(),

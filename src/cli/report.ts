@@ -37,7 +37,7 @@ import { engineOptionsFrom, withConfigErrors } from './engine-options.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema } from './options.js';
 import { loadActiveRule } from './rule-source.js';
-import { kqlDiagnostic, problemDiagnostics, scanDiagnostics } from './diagnostics.js';
+import { ruleDiagnostics, problemDiagnostics, scanDiagnostics } from './diagnostics.js';
 import { detectionSection, inputSection } from './scan-summary.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
 import { queryTypeTable } from './field-types.js';
@@ -59,7 +59,7 @@ export const reportOptionsSchema = scanOptionsSchema.omit({ format: true, explai
 export async function runReport(inputs: string[], raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(reportOptionsSchema, raw);
   requireInput(inputs, 'report');
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, { allowUnsupported: opts.allowUnsupported, exceptions: opts.exceptions });
   const { rule, ast } = active;
   // The --state file is loaded under its lock below (stateSessionFor), not here.
   const engineOpts = await engineOptionsFrom({ ...opts, state: undefined }, active);
@@ -152,7 +152,7 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
       problems: [],
       skipped: expanded.skipped,
       malformed: acct.total.malformedByKind,
-      kqlWarnings: active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+      kqlWarnings: ruleDiagnostics(active),
       timeIssues: scan.summary.timeIssues,
       eventsWithoutTime: scan.summary.eventsWithoutTime,
       runWarnings: scan.warnings,

@@ -6,8 +6,9 @@
 import { KqlSyntaxError } from '../kql/errors.js';
 import { parseKqlWithWarnings, type KqlWarning } from '../kql/parse.js';
 import type { KueryNode } from '../kql/ast.js';
-import { BUILTIN_RULE } from '../rule/builtin.js';
+import { BUILTIN_RULE, BUILTIN_RULE_PARAMETERS } from '../rule/builtin.js';
 import type { Rule } from '../rule/schema.js';
+import type { ParameterFinding } from '../rule/parameter-check.js';
 import type { RuleFilter } from '../rule/filters.js';
 import type { ExceptionItem } from '../rule/exceptions.js';
 import { ruleExceptionFilter } from './rule-exceptions.js';
@@ -21,14 +22,25 @@ export interface ActiveRule {
   file?: string;
   ast: KueryNode;
   warnings: KqlWarning[];
+  /** The rule file's keys and what the tool does with each (empty for the built-in rule's versions). */
+  parameters: ParameterFinding[];
   /** The negated filter of the rule's exception lists, when --exceptions FILE gave them (rule/exceptions.ts). */
   exceptionFilter?: RuleFilter;
   /** The live exception items that filter was built from. */
   exceptionItems?: ExceptionItem[];
 }
 
-export async function loadActiveRule(file: string | undefined, ruleId: string | undefined, ruleVersion?: number, exceptionsFile?: string): Promise<ActiveRule> {
+/** How to load a --rule file. */
+export interface RuleSourceOptions {
+  /** --allow-unsupported: run a rule whose unapplied parameters change its alerts, warning about each. */
+  allowUnsupported?: boolean | undefined;
+  /** --exceptions FILE: a Kibana exception-list export whose referenced lists the rule applies. */
+  exceptions?: string | undefined;
+}
+
+export async function loadActiveRule(file: string | undefined, ruleId: string | undefined, ruleVersion?: number, opts: RuleSourceOptions = {}): Promise<ActiveRule> {
   let rule: Rule = BUILTIN_RULE;
+  let parameters: ParameterFinding[] = ruleVersion === undefined || ruleVersion === BUILTIN_RULE.version ? [...BUILTIN_RULE_PARAMETERS] : [];
   let origin = `built-in rule "${BUILTIN_RULE.name}" v${BUILTIN_RULE.version}`;
   if (ruleVersion !== undefined && file !== undefined) {
     throw new UserFacingError('--rule-version picks a version of the built-in rule; it cannot be combined with --rule FILE');
@@ -38,9 +50,9 @@ export async function loadActiveRule(file: string | undefined, ruleId: string | 
     origin = `built-in rule "${rule.name}" v${rule.version}`;
   }
   if (file !== undefined) {
-    const { loadRuleFile, RuleFileError } = await import('../rule/load.js');
+    const { loadRule, RuleFileError } = await import('../rule/load.js');
     try {
-      rule = await loadRuleFile(file, ruleId === undefined ? {} : { ruleId });
+      ({ rule, parameters } = await loadRule(file, { ...(ruleId !== undefined && { ruleId }), allowUnsupported: opts.allowUnsupported === true }));
     } catch (e) {
       if (e instanceof RuleFileError) throw new UserFacingError(e.message);
       throw e;
@@ -49,11 +61,12 @@ export async function loadActiveRule(file: string | undefined, ruleId: string | 
   } else if (ruleId !== undefined && ruleId !== BUILTIN_RULE.rule_id) {
     throw new UserFacingError(`--rule-id ${ruleId}: the built-in rule is ${BUILTIN_RULE.rule_id}; give --rule FILE to load another rule`);
   }
-  const exceptions = await ruleExceptionFilter(rule, origin, exceptionsFile);
+  const exceptions = await ruleExceptionFilter(rule, origin, opts.exceptions);
   return {
     rule,
     origin,
     ...(file !== undefined && { file }),
+    parameters,
     ...compileRuleQuery(rule.query, `${origin}: query`),
     ...(exceptions !== undefined && { exceptionFilter: exceptions.filter, exceptionItems: exceptions.items }),
   };

@@ -9,6 +9,7 @@ import { stdoutSink } from '../output/sink.js';
 import { EXIT_OK } from './exit.js';
 import { parseOptions, ruleVersionOption } from './options.js';
 import { loadActiveRule } from './rule-source.js';
+import { renderRuleParameters } from '../output/rule-parameters.js';
 import { describeFieldTypes, resolveFieldTypes, ruleFields } from './field-types.js';
 
 const ruleOptionsSchema = z.object({
@@ -22,7 +23,8 @@ const ruleOptionsSchema = z.object({
 
 export async function runRuleShow(raw: Record<string, unknown>): Promise<number> {
   const opts = parseOptions(ruleOptionsSchema, raw);
-  const { rule, ast } = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, { allowUnsupported: true });
+  const { rule, ast } = active;
   const types = resolveFieldTypes(rule, opts.mapping);
   const tty = process.stdout.isTTY === true;
   const format = opts.format ?? (tty ? 'text' : 'json');
@@ -36,5 +38,8 @@ export async function runRuleShow(raw: Record<string, unknown>): Promise<number>
   await out.close();
   // The rule JSON stays as Kibana's API prints it on stdout; the field types are for the reader.
   process.stderr.write(`field types (${types.source}):\n${describeFieldTypes(ruleFields(rule, ast), types).join('\n')}\n`);
+  // Every key of the rule file and what the tool does with it: `rule show` never refuses (it is how
+  // to see why a rule would be), so the parameters that need --allow-unsupported are listed here.
+  process.stderr.write(renderRuleParameters(active.parameters, active.origin));
   return EXIT_OK;
 }

@@ -26,7 +26,7 @@ import { createProgress } from '../output/progress.js';
 import { guardStream, openSink, type OutputSink } from '../output/sink.js';
 import { JSON_MAX_PROBLEMS, renderDiagnostics, type SummaryStyle } from '../output/summary.js';
 import type { OutputFormat } from '../output/types.js';
-import { kqlDiagnostic, scanDiagnostics } from './diagnostics.js';
+import { ruleDiagnostics, scanDiagnostics } from './diagnostics.js';
 import { engineOptions } from './engine-options.js';
 import { EXIT_ALERTS, EXIT_OK, UserFacingError, requireInput } from './exit.js';
 import { parseOptions, scanOptionsSchema, type ScanOptions } from './options.js';
@@ -142,7 +142,7 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
   const diagnostics = scanDiagnostics({
     problems: acct.problems,
     malformed: acct.total.malformedByKind,
-    kqlWarnings: active.warnings.map((w) => kqlDiagnostic({ ...(active.file !== undefined && { file: active.file }), where: `${active.origin}: query` }, w)),
+    kqlWarnings: ruleDiagnostics(active),
     skipped: expanded.skipped,
     lateWarning: lateEventsWarning(result.summary.late, opts.state),
     timeIssues: result.summary.timeIssues,
@@ -198,7 +198,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     const { runFollow } = await import('./follow.js');
     return runFollow(inputs, opts);
   }
-  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, opts.exceptions);
+  const active = await loadActiveRule(opts.rule, opts.ruleId, opts.ruleVersion, { allowUnsupported: opts.allowUnsupported, exceptions: opts.exceptions });
   const format = opts.format ?? defaultFormat(opts.output);
   const lib = await libraryOptions(opts, active, format);
   // A clause Elasticsearch would refuse for its field's type is a usage error, before any input is read.

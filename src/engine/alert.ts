@@ -14,6 +14,9 @@ import type { Rule } from '../rule/schema.js';
 import type { EventIdentity } from './alert-id.js';
 import { ruleOrigin } from '../rule/origin.js';
 import type { TermValue } from '../ecs/typed-terms.js';
+import { alertOverrides } from './alert-fields/overrides.js';
+import { optionalRuleFields } from './alert-fields/rule-fields.js';
+import { sortedSeverityMapping } from './alert-fields/severity-mapping.js';
 
 /** An alert as Kibana writes it to `.alerts-security.alerts-<space>`: the source event plus flat `kibana.*` keys. */
 export type AlertDocument = Record<string, unknown> & {
@@ -135,14 +138,21 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     description: rule.description,
     risk_score: rule.risk_score,
     severity: rule.severity,
+    building_block_type: rule.building_block_type,
+    namespace: rule.namespace,
+    timeline_id: rule.timeline_id,
+    timeline_title: rule.timeline_title,
+    meta: rule.meta,
+    rule_name_override: rule.rule_name_override,
+    investigation_fields: rule.investigation_fields,
     license: rule.license,
     author: rule.author,
     false_positives: rule.false_positives,
     from: rule.from,
     rule_id: rule.rule_id,
     max_signals: rule.max_signals,
-    risk_score_mapping: [],
-    severity_mapping: [],
+    risk_score_mapping: rule.risk_score_mapping,
+    severity_mapping: severityMappingAsAlerted(rule),
     threat: rule.threat,
     to: rule.to,
     references: rule.references,
@@ -151,6 +161,7 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     ...ruleOrigin(rule),
     related_integrations: rule.related_integrations,
     required_fields: rule.required_fields,
+    response_actions: rule.response_actions,
     setup: rule.setup ?? '',
     note: rule.note,
     timestamp_override: rule.timestamp_override,
@@ -168,6 +179,14 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     p.history_window_start = rule.history_window_start;
   }
   return dropUndefined(p);
+}
+
+/**
+ * The rule's severity_mapping as its alerts show it: Kibana's buildSeverityFromMapping sorts the rule's
+ * own array in place before the alert is built (alert-fields/severity-mapping.ts).
+ */
+function severityMappingAsAlerted(rule: Rule): Rule['severity_mapping'] {
+  return sortedSeverityMapping(rule.severity_mapping);
 }
 
 function dropUndefined(o: Record<string, unknown>): Record<string, unknown> {
@@ -203,6 +222,8 @@ export function buildAlertDocument(ctx: AlertContext, input: AlertInput): AlertD
   const originalTime = fieldTimeOf(input.source, '@timestamp');
   const info = RULE_TYPE_INFO[ctx.mode];
   const createdAt = formatTime(ctx.ruleCreatedAt);
+  // rule_name_override, severity_mapping, risk_score_mapping: from the event (alert-fields/).
+  const overrides = alertOverrides(rule, input.source);
   const fields: Record<string, unknown> = {
     '@timestamp': timestamp,
     'kibana.space_ids': [ctx.spaceId],
@@ -213,11 +234,11 @@ export function buildAlertDocument(ctx: AlertContext, input: AlertInput): AlertD
     'kibana.alert.status': 'active',
     'kibana.alert.workflow_status': 'open',
     'kibana.alert.depth': 1,
-    'kibana.alert.reason': buildReason(input.source, rule.severity, rule.name),
-    'kibana.alert.severity': rule.severity,
-    'kibana.alert.risk_score': rule.risk_score,
+    'kibana.alert.reason': buildReason(input.source, overrides.severity, overrides.name),
+    'kibana.alert.severity': overrides.severity,
+    'kibana.alert.risk_score': overrides.riskScore,
     'kibana.alert.rule.parameters': ruleParameters(rule, ctx.mode),
-    'kibana.alert.rule.actions': [],
+    'kibana.alert.rule.actions': rule.actions,
     'kibana.alert.rule.author': rule.author,
     'kibana.alert.rule.created_at': createdAt,
     'kibana.alert.rule.created_by': '',
@@ -231,12 +252,12 @@ export function buildAlertDocument(ctx: AlertContext, input: AlertInput): AlertD
     'kibana.alert.rule.indices': rule.index,
     'kibana.alert.rule.license': rule.license,
     'kibana.alert.rule.max_signals': rule.max_signals,
-    'kibana.alert.rule.name': rule.name,
+    'kibana.alert.rule.name': overrides.name,
     'kibana.alert.rule.note': rule.note,
     'kibana.alert.rule.references': rule.references,
-    'kibana.alert.rule.risk_score_mapping': [],
+    'kibana.alert.rule.risk_score_mapping': rule.risk_score_mapping,
     'kibana.alert.rule.rule_id': rule.rule_id,
-    'kibana.alert.rule.severity_mapping': [],
+    'kibana.alert.rule.severity_mapping': severityMappingAsAlerted(rule),
     'kibana.alert.rule.tags': rule.tags,
     'kibana.alert.rule.threat': rule.threat,
     'kibana.alert.rule.timestamp_override': rule.timestamp_override,
@@ -253,6 +274,8 @@ export function buildAlertDocument(ctx: AlertContext, input: AlertInput): AlertD
     'kibana.alert.rule.severity': rule.severity,
     'kibana.alert.intended_timestamp': timestamp,
     'kibana.alert.rule.execution.type': 'scheduled',
+    ...optionalRuleFields(rule),
+    ...flattenWithPrefix('kibana.alert.rule.meta', rule.meta),
     ...groupLeaves(input.source, 'event', 'kibana.alert.original_event'),
     ...groupLeaves(input.source, 'data_stream', 'kibana.alert.original_data_stream'),
     // Framework fields added at persistence (rule_registry get_common_alert_fields / augmentAlerts).

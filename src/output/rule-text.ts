@@ -48,6 +48,12 @@ export function renderRuleText(rule: Rule, opts: RuleTextOptions = {}): string {
   if (rule.id !== undefined) add('saved-object id', rule.id);
   add('type', `${rule.type} (${rule.language})`);
   add('severity', `${rule.severity}, risk score ${rule.risk_score}`);
+  // Alert fields taken from event values (engine/alert-fields/).
+  if (rule.rule_name_override !== undefined) add('alert name', `from ${rule.rule_name_override} when it holds a string`);
+  add('severity from', rule.severity_mapping.map((m) => `${m.field} = ${JSON.stringify(m.value)} → ${m.severity}`));
+  if (rule.risk_score_mapping[0] !== undefined) add('risk score from', `${rule.risk_score_mapping[0].field} (a number 0-100)`);
+  if (rule.building_block_type !== undefined) add('building block', `${rule.building_block_type} (alerts hidden from the default alerts view)`);
+  if (rule.investigation_fields !== undefined) add('investigation', rule.investigation_fields.field_names.join(', '));
   add('schedule', `every ${rule.interval} over ${rule.from}..${rule.to}, at most ${rule.max_signals} alerts per run`);
   if (rule.type === 'new_terms') {
     add('new terms', `${(rule.new_terms_fields ?? []).join(', ')}: first seen since ${rule.history_window_start ?? '?'}`);

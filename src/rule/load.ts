@@ -13,7 +13,9 @@ import { isPlainObject } from '../ecs/fields.js';
 import { KqlSyntaxError } from '../kql/errors.js';
 import { parseKql } from '../kql/parse.js';
 import { asPrebuilt } from './origin.js';
+import { applyTransform } from './toml-transform.js';
 import { ruleSchema, type Rule } from './schema.js';
+import { checkRuleKeys, checkTomlDocument, describeFinding, refusingFindings, type ParameterFinding } from './parameter-check.js';
 
 export const SUPPORTED_RULE_TYPES = ['query', 'new_terms'] as const;
 export const SUPPORTED_LANGUAGES = ['kuery'] as const;
@@ -41,6 +43,19 @@ export interface RuleLoadOptions {
    * name). Defaults to the KQL parser.
    */
   validateQuery?: (query: string) => void;
+  /**
+   * Load a rule even when it holds parameters the tool does not apply that would change which alerts
+   * Kibana writes or what they say (rule/parameters.ts `refused` rows); they are then only findings
+   * for the caller to warn about. Default: such a rule is refused with a RuleFileError naming them.
+   */
+  allowUnsupported?: boolean;
+}
+
+/** A rule and what its file's keys are to the tool (rule/parameter-check.ts). */
+export interface LoadedRule {
+  rule: Rule;
+  /** Every key the file holds, with its treatment; warn about `warnedFindings(parameters)`. */
+  parameters: ParameterFinding[];
 }
 
 interface Candidate {
@@ -52,6 +67,8 @@ interface Candidate {
    * rule, so it is read as one (rule/origin.ts).
    */
   prebuilt?: boolean;
+  /** The file's keys held against the parameter inventory, before any reshaping. */
+  findings: ParameterFinding[];
 }
 
 function tomlCandidate(text: string, file: string): Candidate {
@@ -80,7 +97,9 @@ function tomlCandidate(text: string, file: string): Candidate {
       if (isPlainObject(entry) && entry['field'] === 'history_window_start') raw['history_window_start'] = entry['value'];
     }
   }
-  return { raw, pathPrefix: 'rule.' };
+  // The package build renders [transform] entries into the note's $osquery_N / $investigate_N placeholders.
+  if (typeof raw['note'] === 'string' && doc['transform'] !== undefined) raw['note'] = applyTransform(raw['note'], doc['transform']);
+  return { raw, pathPrefix: 'rule.', findings: [...checkTomlDocument(doc), ...checkRuleKeys(rule, 'rule.')] };
 }
 
 const isExportSummary = (o: Record<string, unknown>): boolean => 'exported_count' in o || 'exported_rules_count' in o;
@@ -96,8 +115,8 @@ function jsonCandidates(text: string, file: string): { format: RuleFileFormat; c
   }
   if (isPlainObject(whole)) {
     const attributes = whole['attributes'];
-    if (isPlainObject(attributes)) return { format: 'package-json', candidates: [{ raw: attributes, pathPrefix: 'attributes.', prebuilt: true }] };
-    return { format: 'rule-json', candidates: [{ raw: whole, pathPrefix: '' }] };
+    if (isPlainObject(attributes)) return { format: 'package-json', candidates: [{ raw: attributes, pathPrefix: 'attributes.', prebuilt: true, findings: checkRuleKeys(attributes, 'attributes.') }] };
+    return { format: 'rule-json', candidates: [{ raw: whole, pathPrefix: '', findings: checkRuleKeys(whole) }] };
   }
   const candidates: Candidate[] = [];
   const lines = text.split(/\r?\n/);
@@ -112,7 +131,7 @@ function jsonCandidates(text: string, file: string): { format: RuleFileFormat; c
     }
     if (!isPlainObject(obj)) throw new RuleFileError(file, `line ${i + 1} is not a JSON object`);
     if (isExportSummary(obj) || !isExportedRule(obj)) continue;
-    candidates.push({ raw: obj, pathPrefix: `line ${i + 1}: ` });
+    candidates.push({ raw: obj, pathPrefix: `line ${i + 1}: `, findings: checkRuleKeys(obj) });
   }
   if (candidates.length === 0) throw new RuleFileError(file, 'no rule found in this NDJSON file (only an export summary or other saved objects)');
   return { format: 'kibana-export', candidates };
@@ -167,6 +186,23 @@ function detectFormat(text: string, file: string): 'toml' | 'json' {
 
 /** Parses a rule file's text; `fileName` names it in errors and picks TOML vs JSON by extension. */
 export function parseRuleText(text: string, fileName: string, opts: RuleLoadOptions = {}): Rule {
+  return parseRule(text, fileName, opts).rule;
+}
+
+/** The refusal of a rule whose unapplied parameters would change its alerts (unless --allow-unsupported). */
+function refuseParameters(findings: readonly ParameterFinding[], file: string, name: string): void {
+  const refusing = refusingFindings(findings);
+  if (refusing.length === 0) return;
+  throw new RuleFileError(
+    file,
+    `rule "${name}" has parameters kmod-enum-detect does not apply, which change which alerts Kibana writes or what they say:\n` +
+      `${refusing.map((f) => `  - ${describeFinding(f)}`).join('\n')}\n` +
+      'give --allow-unsupported to run it without them (each is then a warning)',
+  );
+}
+
+/** Parses a rule file's text (see parseRuleText), with what the file's keys are to the tool. */
+export function parseRule(text: string, fileName: string, opts: RuleLoadOptions = {}): LoadedRule {
   const candidates = detectFormat(text, fileName) === 'toml' ? [tomlCandidate(text, fileName)] : jsonCandidates(text, fileName).candidates;
   const chosen = pick(candidates, fileName, opts.ruleId);
   const raw = refuseUnsupported(chosen, fileName);
@@ -182,11 +218,18 @@ export function parseRuleText(text: string, fileName: string, opts: RuleLoadOpti
     const detail = e instanceof KqlSyntaxError ? e.format() : (e as Error).message;
     throw new RuleFileError(fileName, `the query of rule "${parsed.data.name}" does not parse:\n${detail}`);
   }
-  return chosen.prebuilt === true && parsed.data.immutable === undefined ? asPrebuilt(parsed.data) : parsed.data;
+  if (opts.allowUnsupported !== true) refuseParameters(chosen.findings, fileName, parsed.data.name);
+  const rule = chosen.prebuilt === true && parsed.data.immutable === undefined ? asPrebuilt(parsed.data) : parsed.data;
+  return { rule, parameters: chosen.findings };
 }
 
 /** Reads and parses a rule file (see parseRuleText). */
 export async function loadRuleFile(path: string, opts: RuleLoadOptions = {}): Promise<Rule> {
+  return (await loadRule(path, opts)).rule;
+}
+
+/** Reads and parses a rule file, with what its keys are to the tool (see parseRule). */
+export async function loadRule(path: string, opts: RuleLoadOptions = {}): Promise<LoadedRule> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -195,5 +238,5 @@ export async function loadRuleFile(path: string, opts: RuleLoadOptions = {}): Pr
     const named = nameFault(e, path, 'read the rule file');
     throw new RuleFileError(path, named instanceof WorldFault ? named.message.slice(path.length + 2) : `cannot read: ${(e as Error).message}`);
   }
-  return parseRuleText(text, path, opts);
+  return parseRule(text, path, opts);
 }

@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { filtersShape } from './filters.js';
 import { exceptionsListShape } from './exceptions.js';
 import { alertSuppressionShape } from './alert-suppression.js';
+import { alertFieldsShape, carriedFieldsShape } from './schema-alert-fields.js';
 
 const threatEntry = z.object({
   id: z.string(),
@@ -73,6 +74,10 @@ export const ruleSchema = z.object({
   related_integrations: z
     .array(z.object({ package: z.string(), version: z.string(), integration: z.string().optional() }))
     .default([]),
+  // Each group of parameters keeps its schema in its own module and is spread here (one line each):
+  // rule/parameters.ts says what the tool does with every key.
+  ...alertFieldsShape, // rule_name_override, severity_mapping, risk_score_mapping, building_block_type, investigation_fields
+  ...carriedFieldsShape, // meta, namespace, timeline_id/title, actions, response_actions
 });
 
 /** A detection rule as the engine reads it (the fields of a prebuilt rule it uses, validated by ruleSchema). */

@@ -4,13 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { hasTmux } from '../cli/tmux.js';
-import { currentSection, readReadme, referenceSection, demoSection } from './sections.js';
+import { currentSection, readReadme, referenceSection, demoSection, parametersSection } from './sections.js';
 
 describe('README', () => {
   const readme = readReadme();
 
   it('has the command reference each command’s --help prints (npm run readme regenerates it)', () => {
     expect(currentSection(readme, 'reference')).toBe(referenceSection());
+  });
+
+  it('lists every rule parameter and what the tool does with it, from the inventory (npm run readme regenerates it)', () => {
+    expect(currentSection(readme, 'parameters')).toBe(parametersSection());
   });
 
   it.skipIf(!hasTmux())('shows the demo as it looks in an 80-column terminal (npm run readme regenerates it)', () => {

@@ -11,6 +11,7 @@ import { commandPaths } from '../../src/cli/completion.js';
 import { buildProgram } from '../../src/cli/program.js';
 import { CLI, cleanEnv, DEMO, ROOT } from '../cli/run-cli.js';
 import { runInTerminal } from '../cli/tmux.js';
+import { parameterInventory, toolAction, type ParameterTreatment } from '../../src/rule/parameters.js';
 
 export const README = join(ROOT, 'README.md');
 export const DEMO_COMMAND = `npx kmod-enum-detect ${DEMO}`;
@@ -37,7 +38,33 @@ export function referenceSection(): string {
   return blocks.join('\n\n');
 }
 
-export const SECTIONS = { demo: demoSection, reference: referenceSection } as const;
+const TREATMENT_TITLES: Record<ParameterTreatment, string> = {
+  honoured: 'applied as Kibana applies it',
+  carried: 'carried into the alert unchanged',
+  warned: 'not applied; a warning names it (it changes neither which alerts are written nor what they say)',
+  refused: 'not applied; the rule is refused (exit 2) unless `--allow-unsupported`, then a warning names it',
+  'not-sent': 'never sent to Kibana: ignored, listed by `rule show`',
+};
+
+/** Every rule parameter and TOML key the tool knows (src/rule/parameters.ts), grouped by what it does with it. */
+export function parametersSection(): string {
+  const rows = parameterInventory();
+  const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const out: string[] = [];
+  for (const treatment of Object.keys(TREATMENT_TITLES) as ParameterTreatment[]) {
+    const group = rows.filter((r) => r.treatment === treatment);
+    if (group.length === 0) continue;
+    out.push(`**${cell(TREATMENT_TITLES[treatment])}** (${group.length})`, '', '| key | what Kibana does with it | kmod-enum-detect |', '|---|---|---|');
+    for (const r of group) {
+      const key = r.source === 'toml' ? `\`${r.name}\` (TOML)` : `\`${r.name}\``;
+      out.push(`| ${key} | ${cell(r.kibana)} | ${cell(r.tool ?? (treatment === 'honoured' || treatment === 'carried' ? '✓' : toolAction(r)))} |`);
+    }
+    out.push('');
+  }
+  return out.join('\n').trimEnd();
+}
+
+export const SECTIONS = { demo: demoSection, reference: referenceSection, parameters: parametersSection } as const;
 export type SectionName = keyof typeof SECTIONS;
 
 const begin = (name: string): string => `<!-- generated:${name} (npm run readme) -->`;
