@@ -14,7 +14,7 @@ describe('rule parameters the tool does not apply, at the command line', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(`${RULE}: rule "lsmod outside the build hosts" has parameters kmod-enum-detect does not apply`);
-    expect(r.stderr).toMatch(/ {2}- filters: Kibana filters .*buildEsQuery/);
+    expect(r.stderr).toMatch(/ {2}- data_view_id: Kibana searches the data view's index pattern/);
     expect(r.stderr).toContain('--allow-unsupported');
     expect(r.stderr).not.toMatch(STACK_FRAME);
   });
@@ -22,7 +22,8 @@ describe('rule parameters the tool does not apply, at the command line', () => {
   it('runs it with --allow-unsupported, with one warning naming the parameter on stderr', async () => {
     const r = await runCli(['scan', '--rule', RULE, '--allow-unsupported', '-f', 'ndjson', DEMO]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain(`warning: ${RULE}: rule parameter filters not applied (--allow-unsupported), so alerts can differ from Kibana's`);
+    expect(r.stderr).toContain(`warning: ${RULE}: rule parameter data_view_id not applied (--allow-unsupported), so alerts can differ from Kibana's`);
+    expect(r.stderr).not.toMatch(/rule parameter filters/); // filters are applied
     // rule_name_override and building_block_type are applied: the alert's name comes from the event.
     const first = JSON.parse(r.stdout.split('\n')[0]!) as Record<string, unknown>;
     expect(first['kibana.alert.building_block_type']).toBe('default');
@@ -35,6 +36,6 @@ describe('rule parameters the tool does not apply, at the command line', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ rule_name_override: 'process.command_line', building_block_type: 'default' });
     expect(r.stderr).toContain(`rule parameters (${RULE}):`);
     expect(r.stderr).toMatch(/applied as Kibana applies them:\n {4}rule_id, .*rule_name_override/);
-    expect(r.stderr).toMatch(/NOT applied, and they change which alerts .*\n {4}- filters: /);
+    expect(r.stderr).toMatch(/NOT applied, and they change which alerts .*\n {4}- data_view_id: /);
   });
 });
