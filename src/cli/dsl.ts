@@ -7,7 +7,8 @@
 import { z } from 'zod';
 import type { JsonObject } from '../ecs/fields.js';
 import { evalDateMath, parseDateMath } from '../engine/datemath.js';
-import { buildEsQuery, ECS_FIELD_TYPES } from '../kql/dsl.js';
+import { ECS_FIELD_TYPES } from '../kql/dsl.js';
+import { buildRuleEsQuery, ruleFilterJob } from '../rule/filters.js';
 import { renderDevTools, searchRequest, type SearchRequest } from '../output/dev-tools.js';
 import { stdoutSink } from '../output/sink.js';
 import { newTermsAggregationRequests, type NewTermsRequests } from '../rule/new-terms-requests.js';
@@ -93,9 +94,11 @@ export async function runDsl(raw: Record<string, unknown>): Promise<number> {
   if (opts.terms !== undefined && opts.window === undefined) throw new UserFacingError('--terms needs --window FROM,TO');
   // The data view's types for the query's fields: the same field types scan evaluates with.
   const fieldTypes = { ...ECS_FIELD_TYPES, ...dataViewTypes(ast, resolveFieldTypes(rule, opts.mapping)) };
+  // The rule's Kibana filters: positive ones after the query in bool.filter, negated ones in must_not.
+  const filters = ruleFilterJob(rule).queries;
   let text: string;
   if (opts.window === undefined) {
-    const query = buildEsQuery(ast, { fieldTypes }) as JsonObject;
+    const query = buildRuleEsQuery(ast, filters, { fieldTypes }) as JsonObject;
     text = opts.body
       ? `${JSON.stringify(query, null, 2)}\n`
       : renderDevTools([searchRequest(`"${rule.name}" v${rule.version}: the rule's query as Kibana builds it (each run adds its time range)`, { query }, rule.index)]);

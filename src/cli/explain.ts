@@ -32,6 +32,8 @@ import { createTimeFilter } from '../engine/time-filter.js';
 import { compileKql } from '../kql/compile.js';
 import { fateText } from '../output/fate-text.js';
 import { loadActiveRule } from './rule-source.js';
+import { compileFilterExcluder, describeFilter, ruleFilterJob } from '../rule/filters.js';
+import { ruleFilterTypeTable } from './rule-filters.js';
 import { ruleDiagnostics, problemDiagnostics, skippedDiagnostics } from './diagnostics.js';
 
 const explainOptionsSchema = scanOptionsSchema
@@ -76,7 +78,12 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
   // Directories expand into the files in them that hold events (--glob/--exclude narrow the walk).
   const expanded = await expandInputs(inputs, opts);
   const src = await rereadable(expanded.inputs);
-  const predicate = compileKql(active.ast, { fieldTypes: typeTable });
+  // Kibana filters narrow what the query matches (buildEsQuery): the fates and verdicts count them.
+  const filterJob = ruleFilterJob(active.rule);
+  const excludedBy = compileFilterExcluder(filterJob, ruleFilterTypeTable(active.rule, filterJob, fieldTypes));
+  const queryMatches = compileKql(active.ast, { fieldTypes: typeTable });
+  const predicate = filterJob.clause === undefined ? queryMatches : (e: unknown) => queryMatches(e) && excludedBy(e) === undefined;
+  const filterCounts = new Map<string, number>();
   const fates = await computeFates(active.rule, engineOpts, src, { matches: predicate, inScope, ...(inTime && { inTime }) });
   const keyOf = eventKeys();
 
@@ -91,15 +98,20 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
         const indexed = inScope(ev.index);
         const expl = indexed ? counter.add(ev.source) : explainKql(active.ast, ev.source, typeTable);
         if (!indexed) outsideIndex++;
-        if (opts.matchesOnly && !(expl.verdict && indexed)) continue;
-        const summary = summarizeExplanation(expl);
+        const filtered = expl.verdict ? excludedBy(ev.source) : undefined;
+        if (filtered !== undefined && indexed) filterCounts.set(filtered.path, (filterCounts.get(filtered.path) ?? 0) + 1);
+        const matched = expl.verdict && filtered === undefined;
+        if (opts.matchesOnly && !(matched && indexed)) continue;
+        const querySummary = summarizeExplanation(expl);
+        const summary = filtered === undefined ? querySummary : { ...querySummary, matched: false, text: `${querySummary.text}, but the rule's filter ${describeFilter(filtered)} excludes it` };
         const facts = eventFacts(ev);
-        const fate = expl.verdict ? fates.of(key) : undefined;
+        const fate = matched ? fates.of(key) : undefined;
         const where = { file: ev.origin.file, line: ev.origin.line, ...(ev.index !== undefined && { index: ev.index }), ...(ev.id !== undefined && { id: ev.id }) };
         if (json) {
           const about = { time: facts.time, ...(facts.ingested !== null && { ingested: facts.ingested }), host: facts.host, user: facts.user, command_line: facts.commandLine };
           const fateJson = fate === undefined ? {} : fate === 'since-until' ? { fate: { kind: 'since-until' }, fate_text: SINCE_UNTIL } : { fate: fate.fate, fate_text: fateText(fate.fate), ...(fate.terms.length > 1 && { terms: fate.terms }) };
-          await out.write(`${JSON.stringify({ type: 'event', ...where, ...about, in_rule_indices: indexed, ...explanationToJson(expl, summary), ...fateJson })}\n`);
+          const byFilter = filtered === undefined ? {} : { matched: false, excluded_by_filter: { filter: filtered.path, negate: filtered.negate, query: filtered.query } };
+          await out.write(`${JSON.stringify({ type: 'event', ...where, ...about, in_rule_indices: indexed, ...explanationToJson(expl, summary), ...byFilter, ...fateJson })}\n`);
         } else {
           const scope = indexed ? '' : `\n${chalk.yellow('note:')} index ${ev.index} is outside the rule's index patterns (${active.rule.index.join(', ')}): Kibana would never evaluate it; not counted`;
           const fateLines = fate === undefined ? '' : `\n${renderFate(fate === 'since-until' ? SINCE_UNTIL : fate, chalk)}`;
@@ -116,10 +128,15 @@ export async function runExplain(inputs: string[], raw: Record<string, unknown>)
     src.cleanup();
   }
   const counts = counter.counts();
-  if (json) await out.write(`${JSON.stringify({ type: 'clause_counts', ...counts, events_outside_index: outsideIndex })}\n`);
+  const filterRows = filterJob.queries.clauses.map((c) => ({ filter: c.path, negate: c.negate, query: c.query, excluded: filterCounts.get(c.path) ?? 0 }));
+  if (json) await out.write(`${JSON.stringify({ type: 'clause_counts', ...counts, events_outside_index: outsideIndex, ...(filterRows.length > 0 && { filters: filterRows }) })}\n`);
   else {
     const outside = outsideIndex > 0 ? `; ${outsideIndex} outside the index patterns, not counted` : '';
     await out.write(`${chalk.bold('Per-clause counts')} (${counts.events} events, ${counts.matched} matched, ${counts.matchedBeforeExclusions} before exclusions${outside})\n${renderClauseCounts(counts, chalk)}\n`);
+    if (filterRows.length > 0) {
+      const lines = filterJob.queries.clauses.map((c) => `  ${describeFilter(c)}: excluded ${filterCounts.get(c.path) ?? 0}`);
+      await out.write(`${chalk.bold('Kibana filters')} (ANDed with the query as buildEsQuery does; events the query matched that a filter excluded)\n${lines.join('\n')}\n`);
+    }
   }
   await out.close();
   inputVerdicts(acct, undefined);

@@ -19,6 +19,7 @@ import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
 import { createScanJob } from '../engine/read-job.js';
 import { ruleReadSpec } from '../engine/rule-read-spec.js';
+import { withFilterErrors } from './rule-filters.js';
 import { withWatermarkProbe } from '../engine/follow-job.js';
 import { timestampFieldsOf } from '../ecs/time.js';
 import { createChalk } from '../output/color.js';
@@ -161,7 +162,7 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
 
   // One thread: the stream is read as it comes, and the probe of passed-over lines runs here.
   // The scan's read: the query by field types, the typed prefilter (engine/rule-read-spec.ts).
-  const scanJob = createScanJob(ruleReadSpec(rule, { query: active.ast, fieldTypes: engine.fieldTypes, prefilter: opts.prefilter && !opts.strict }).spec);
+  const scanJob = createScanJob(withFilterErrors(rule, () => ruleReadSpec(rule, { query: active.ast, fieldTypes: engine.fieldTypes, prefilter: opts.prefilter && !opts.strict, ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }) })).spec);
   const job = withWatermarkProbe(scanJob.job, timestampFieldsOf(rule), (ms) => follower.observe(ms));
   const input = readInputs(inputs, job, acct, { threads: 1, live: true });
 

@@ -19,6 +19,7 @@ import { InputError } from '../io/errors.js';
 import { readInputs } from '../io/read-events.js';
 import { createScanJob } from '../engine/read-job.js';
 import { ruleReadSpec } from '../engine/rule-read-spec.js';
+import { withFilterErrors } from './rule-filters.js';
 import { untilAborted } from '../io/abortable.js';
 import { WorldFault } from '../io/faults.js';
 import { compileKql } from '../kql/compile.js';
@@ -74,7 +75,7 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   const readQuery = positive ?? ast;
   const prefilterOn = opts.prefilter && !opts.strict;
   // The scan's read (engine/rule-read-spec.ts): the query by field types, the typed prefilter.
-  const read = ruleReadSpec(rule, { query: readQuery, fieldTypes: engineOpts.fieldTypes, prefilter: prefilterOn });
+  const read = withFilterErrors(rule, () => ruleReadSpec(rule, { query: readQuery, fieldTypes: engineOpts.fieldTypes, prefilter: prefilterOn, ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }) }));
   const typeTable = engineOpts.fieldTypes === undefined ? undefined : queryTypeTable(ast, engineOpts.fieldTypes);
   const matches = compileKql(ast, typeTable === undefined ? {} : { fieldTypes: typeTable });
   const explain = (source: unknown) => summarizeExplanation(explainKql(ast, source, typeTable));

@@ -9,6 +9,7 @@ import type { KueryNode } from '../kql/ast.js';
 import { BUILTIN_RULE, BUILTIN_RULE_PARAMETERS } from '../rule/builtin.js';
 import type { Rule } from '../rule/schema.js';
 import type { ParameterFinding } from '../rule/parameter-check.js';
+import type { RuleFilter } from '../rule/filters.js';
 import { UserFacingError } from './exit.js';
 
 export interface ActiveRule {
@@ -21,6 +22,8 @@ export interface ActiveRule {
   warnings: KqlWarning[];
   /** The rule file's keys and what the tool does with each (empty for the built-in rule's versions). */
   parameters: ParameterFinding[];
+  /** The negated filter of the rule's exception lists, when --exceptions FILE gave them (rule/exceptions.ts). */
+  exceptionFilter?: RuleFilter;
 }
 
 /** How to load a --rule file. */

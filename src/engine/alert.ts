@@ -170,6 +170,7 @@ export function ruleParameters(rule: Rule, mode: AlertMode): Record<string, unkn
     language: rule.language,
     index: rule.index,
     query: rule.query,
+    filters: rule.filters, // Kibana: filters: params.filters (absent when the rule has none)
   };
   // typeSpecificCamelToSnake writes alert_suppression for query and new_terms rules alike.
   p.alert_suppression = rule.alert_suppression;

@@ -7,6 +7,8 @@
  */
 import type { KueryNode } from '../kql/ast.js';
 import { compileKqlTree } from '../kql/compile-tree.js';
+import { compileDslQuery } from '../kql/query-dsl/compile.js';
+import { ECS_KEYWORD_IGNORE_ABOVE, type JsonObject } from '../ecs/fields.js';
 import type { Prefilter } from '../kql/prefilter.js';
 import { calibratePrefilter, createArenaPrefilter, prefilterBatch } from '../kql/prefilter-scan.js';
 import type { FieldTypeTable } from '../kql/compile-typed.js';
@@ -22,11 +24,21 @@ export interface ReadJobSpec {
   prefilter: Prefilter | null;
   /** The rule's index patterns (see rule/index-patterns.ts); empty: every index is in scope. */
   indexPatterns: readonly string[];
-  /** Mappings of the query's fields (kql/compile-typed.ts); absent: every field a keyword. */
+  /** Mappings of the query's and the filters' fields (kql/compile-typed.ts); absent: every field a keyword. */
   fieldTypes?: FieldTypeTable;
+  /**
+   * The rule's Kibana filters as one Query DSL clause (rule/filters.ts `filtersClause`), already
+   * checked; an event must match it too (buildEsQuery ANDs them with the query).
+   */
+  filters?: JsonObject;
 }
 
-const compileQuery = (spec: ReadJobSpec) => compileKqlTree(spec.query, spec.fieldTypes === undefined ? {} : { fieldTypes: spec.fieldTypes });
+function compileQuery(spec: ReadJobSpec): (event: unknown) => boolean {
+  const query = compileKqlTree(spec.query, spec.fieldTypes === undefined ? {} : { fieldTypes: spec.fieldTypes });
+  if (spec.filters === undefined) return query;
+  const filters = compileDslQuery(spec.filters, { ignoreAbove: ECS_KEYWORD_IGNORE_ABOVE, ...(spec.fieldTypes !== undefined && { fieldTypes: spec.fieldTypes }) });
+  return (e) => query(e) && filters(e);
+}
 
 /** The worker's module: it compiles the spec it is started with (see io/worker-loop.ts). */
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);

@@ -12,6 +12,7 @@ import { prefilterQuery } from '../kql/prefilter-typed.js';
 import { queryFields } from '../kql/query-fields.js';
 import type { Rule } from '../rule/schema.js';
 import type { ReadJobSpec } from './read-job.js';
+import { checkFiltersTyped, ruleFilterJob, type RuleFilter } from '../rule/filters.js';
 
 export interface RuleReadOptions {
   /** The tree the reader tests (the rule's query, or a part of it such as report's positive part). */
@@ -20,6 +21,8 @@ export interface RuleReadOptions {
   fieldTypes?: FieldTypes | undefined;
   /** False: every line is parsed (--no-prefilter, --strict). */
   prefilter: boolean;
+  /** The negated filter of the rule's exception lists (rule/exceptions.ts), ANDed like the rule's filters. */
+  exceptionFilter?: RuleFilter;
 }
 
 export interface RuleReadSpec {
@@ -28,11 +31,25 @@ export interface RuleReadSpec {
   typeTable: FieldTypeTable | undefined;
 }
 
+/**
+ * Throws DslQueryError when a filter clause cannot run on its field's type (Elasticsearch would fail
+ * the rule run).
+ */
 export function ruleReadSpec(rule: Rule, opts: RuleReadOptions): RuleReadSpec {
   const { query, fieldTypes } = opts;
+  // Kibana filters and exception lists narrow the query (buildEsQuery ANDs them, rule/filters.ts):
+  // the reader evaluates them too; the prefilter stays the query's, which a filter cannot unsound.
+  const filters = ruleFilterJob(rule, opts.exceptionFilter);
   // Clauses on non-keyword fields are evaluated by type and demand no prefilter literal.
-  const typeTable = fieldTypes === undefined ? undefined : fieldTypeTable(fieldTypes, queryFields(query));
+  const typeTable = fieldTypes === undefined ? undefined : fieldTypeTable(fieldTypes, [...queryFields(query), ...filters.fields]);
+  checkFiltersTyped(filters, typeTable);
   const prefilter = opts.prefilter ? derivePrefilter(typeTable === undefined ? query : prefilterQuery(query, typeTable)) : null;
-  const spec: ReadJobSpec = { query, prefilter, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }) };
+  const spec: ReadJobSpec = {
+    query,
+    prefilter,
+    indexPatterns: rule.index,
+    ...(typeTable !== undefined && { fieldTypes: typeTable }),
+    ...(filters.clause !== undefined && { filters: filters.clause }),
+  };
   return { spec, typeTable };
 }

@@ -18,6 +18,9 @@ import type { Rule } from '../rule/schema.js';
 import type { AlertMode } from './alert.js';
 import { createScanJob } from './read-job.js';
 import { ruleReadSpec } from './rule-read-spec.js';
+import type { RuleFilter } from '../rule/filters.js';
+import { DslQueryError } from '../kql/query-dsl/types.js';
+import { ScanConfigError } from './scan-config.js';
 import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
 import { createTimeFilter } from './time-filter.js';
 import { timestampFieldsOf } from '../ecs/time.js';
@@ -25,6 +28,8 @@ import { timestampFieldsOf } from '../ecs/time.js';
 /** A scan end to end: the rule, the engine's options (mode, schedule, state) and how to read. */
 export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
   rule: Rule;
+  /** The negated filter of the rule's exception lists (rule/exceptions.ts buildExceptionFilter). */
+  exceptionFilter?: RuleFilter;
   /** The rule's query already parsed (e.g. to have reported its warnings); default: parsed here. */
   query?: KueryNode;
   /** Default: `query` for a query rule, `new_terms` for a new_terms rule. */
@@ -105,14 +110,21 @@ export function defaultMode(rule: Rule): AlertMode {
  * bad line under `strict`).
  */
 export function createFileScan(inputs: readonly string[], options: ScanFilesOptions): FileScan {
-  const { rule, query, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, signal: optionSignal, since, until, maxProblems, ...engine } = options;
+  const { rule, query, exceptionFilter, strict = false, prefilter = true, threads, parallelMinBytes, maxLineBytes, onProgress, shouldStop, onMatches, signal: optionSignal, since, until, maxProblems, ...engine } = options;
   const mode = options.mode ?? defaultMode(rule);
   const ast = query ?? parseKql(rule.query);
   // Alert ids hash the rule's saved-object id: a Kibana export carries it; otherwise the rule_id.
   const ruleUuid = engine.ruleUuid ?? rule.id;
   const scanner = createScanner(rule, { ...engine, mode, ...(ruleUuid !== undefined && { ruleUuid }) });
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-  const { spec } = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict });
+  let spec;
+  try {
+    // The rule's Kibana filters (and exception lists) narrow the query as buildEsQuery ANDs them.
+    spec = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict, ...(exceptionFilter !== undefined && { exceptionFilter }) }).spec;
+  } catch (e) {
+    if (e instanceof DslQueryError) throw new ScanConfigError(`rule "${rule.name}": filters: ${e.message}`);
+    throw e;
+  }
   const inTime = since !== undefined || until !== undefined ? createTimeFilter({ since, until }, timestampFieldsOf(rule)) : undefined;
 
   const run = async (hooks: ScanHooks = {}): Promise<ScanFilesResult> => {

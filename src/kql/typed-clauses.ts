@@ -73,7 +73,7 @@ function anyLeaf(test: ValueTest): ValueTest {
   return (v) => (isPlainObject(v) ? visitLeafValues(v, test) : test(v));
 }
 
-function keywordOf(m: FieldMapping): FieldMapping {
+export function keywordOf(m: FieldMapping): FieldMapping {
   // wildcard and constant_keyword have no ignore_above; a keyword without one in a mapping has none.
   return m.type === 'keyword' ? m : { type: 'keyword' };
 }

@@ -5,6 +5,7 @@
  */
 import type { ChalkInstance } from 'chalk';
 import type { Rule } from '../rule/schema.js';
+import { buildQueryFromFilters, describeFilter, type RuleFilter } from '../rule/filters.js';
 import { plainChalk } from './color.js';
 import { displayWidth, padEnd, sanitize } from './text.js';
 
@@ -27,6 +28,12 @@ export function wrap(text: string, width: number): string[] {
 export interface RuleTextOptions {
   width?: number;
   chalk?: ChalkInstance;
+}
+
+function describeRuleFilter(f: RuleFilter, i: number): string {
+  if (f.meta?.disabled === true) return `filters[${i}] disabled: not applied (Kibana drops disabled filters)`;
+  const c = buildQueryFromFilters([f], 'filters', i).clauses[0];
+  return c === undefined ? `filters[${i}]` : describeFilter(c);
 }
 
 export function renderRuleText(rule: Rule, opts: RuleTextOptions = {}): string {
@@ -55,6 +62,8 @@ export function renderRuleText(rule: Rule, opts: RuleTextOptions = {}): string {
   add('event time', rule.timestamp_override !== undefined && rule.timestamp_override_fallback_disabled !== true ? `${tsField}, else @timestamp` : tsField);
   add('indices', rule.index.join(', '));
   add('query', rule.query.trim().split('\n').map((l) => l.trimEnd()));
+  // Kibana filters, as the engine applies them (disabled ones listed as such: Kibana drops them).
+  add('filters', (rule.filters ?? []).map((f, i) => describeRuleFilter(f, i)));
   add('description', rule.description);
   add(
     'threat',

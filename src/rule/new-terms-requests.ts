@@ -8,10 +8,11 @@
  */
 import type { Json, JsonObject } from '../ecs/fields.js';
 import type { KueryNode } from '../kql/ast.js';
-import { buildEsQuery, type DslOptions, type DslQuery } from '../kql/dsl.js';
+import type { DslOptions, DslQuery } from '../kql/dsl.js';
 import { parseKql } from '../kql/parse.js';
 import { evaluateDateMath } from '../engine/datemath.js';
 import type { Rule } from './schema.js';
+import { buildRuleEsQuery, ruleFilterJob, type RuleFilter } from './filters.js';
 
 /** Kibana's page size for the phase-1 composite aggregation and single-field phase 2/3 terms. */
 export const NEW_TERMS_PAGE_SIZE = 10_000;
@@ -31,6 +32,8 @@ export interface NewTermsRequestOptions extends DslOptions {
   terms?: Array<Array<string | number>>;
   /** Multi-field batch size (Kibana: 500, then 250 and 125 on retry). */
   batchSize?: number;
+  /** The negated filter of the rule's exception lists (rule/exceptions.ts). */
+  exceptionFilter?: RuleFilter;
 }
 
 export interface TimestampFields {
@@ -160,7 +163,10 @@ export function newTermsAggregationRequests(
   const historyStart = evaluateDateMath(rule.history_window_start, window.to).toISOString();
   const fromMs = window.from.getTime();
   const ast = opts.queryAst ?? parseKql(rule.query);
-  const ruleFilter = (extra?: DslQuery[]): DslQuery => buildEsQuery(ast, { ...opts, ...(extra ? { filters: extra } : {}) });
+  // The rule's Kibana filters ride in every request's rule filter (rule/filters.ts).
+  const { queries } = ruleFilterJob(rule, opts.exceptionFilter);
+  const { exceptionFilter: _exceptions, ...dslOpts } = opts;
+  const ruleFilter = (extra?: DslQuery[]): DslQuery => buildRuleEsQuery(ast, queries, { ...dslOpts, ...(extra ? { extra } : {}) });
 
   const phase1 = eventsSearch(rule, ts, ruleFilter(), from, to, {
     new_terms: {

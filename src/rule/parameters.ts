@@ -73,7 +73,8 @@ export const KIBANA_PARAMETERS = {
   },
   filters: {
     source: 'kibana',
-    treatment: 'refused',
+    treatment: 'honoured',
+    tool: 'evaluated as Elasticsearch answers their Query DSL, by field type (kql/query-dsl/); disabled ones dropped, negated ones excluded; shown by explain and dsl; a clause kind outside the supported set is refused by name',
     kibana: 'Kibana filters (Query DSL with meta.negate / meta.disabled), ANDed with the query by buildEsQuery',
   },
   saved_id: {

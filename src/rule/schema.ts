@@ -6,6 +6,8 @@
 import { z } from 'zod';
 import { alertSuppressionShape } from './alert-suppression.js';
 import { alertFieldsShape, carriedFieldsShape } from './schema-alert-fields.js';
+import { filtersShape } from './filters.js';
+import { exceptionsListShape } from './exceptions.js';
 
 const threatEntry = z.object({
   id: z.string(),
@@ -53,6 +55,8 @@ export const ruleSchema = z.object({
   new_terms_fields: z.array(z.string().min(1)).min(1).max(3).optional(),
   history_window_start: z.string().min(1).optional(),
   ...alertSuppressionShape, // rule/alert-suppression.ts
+  ...filtersShape, // rule/filters.ts: Kibana filters, ANDed with the query as buildEsQuery does
+  ...exceptionsListShape, // rule/exceptions.ts: references to exception lists (--exceptions FILE)
   tags: z.array(z.string()).default([]),
   threat: z.array(threatSchema).default([]),
   author: z.array(z.string()).default([]),

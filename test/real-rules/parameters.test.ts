@@ -16,8 +16,8 @@ describe("Elastic's rules (committed sample): no parameter dropped without a war
     expect(rep.unnamed).toEqual([]);
   });
 
-  it('refuses without --allow-unsupported exactly the rules whose filters or exception lists it does not apply (suppression is applied)', () => {
-    expect(Object.keys(rep.refusedBy).sort()).toEqual(['rule.exceptions_list', 'rule.filters']);
+  it('refuses without --allow-unsupported exactly the rules whose exception lists it does not apply (filters and suppression are applied)', () => {
+    expect(Object.keys(rep.refusedBy).sort()).toEqual(['rule.exceptions_list']);
   });
 
   it('covers the parameters that set alert fields from event values and the TOML-only tables', () => {

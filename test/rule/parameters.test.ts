@@ -11,16 +11,22 @@ const json = (extra: Record<string, unknown>) => JSON.stringify({ ...base, ...ex
 const filter = { meta: { negate: false, disabled: false }, query: { match_phrase: { 'host.name': 'a' } } };
 
 describe('rule parameters the tool does not apply', () => {
-  it('refuses a rule whose filters would change its alerts, naming the parameter and --allow-unsupported', () => {
-    const err = (() => { try { parseRule(json({ filters: [filter] }), 'r.json'); } catch (e) { return e; } })();
+  it('refuses a rule whose data view would change its alerts, naming the parameter and --allow-unsupported', () => {
+    const err = (() => { try { parseRule(json({ data_view_id: 'dv-1' }), 'r.json'); } catch (e) { return e; } })();
     expect(err).toBeInstanceOf(RuleFileError);
-    expect((err as Error).message).toMatch(/r\.json: rule "A rule" has parameters .*\n  - filters: .*buildEsQuery/);
+    expect((err as Error).message).toMatch(/r\.json: rule "A rule" has parameters .*\n  - data_view_id: .*data view/);
     expect((err as Error).message).toContain('--allow-unsupported');
   });
 
   it('loads it with --allow-unsupported, and the parameter becomes a warning', () => {
-    const { parameters } = parseRule(json({ filters: [filter] }), 'r.json', { allowUnsupported: true });
-    expect(warnedFindings(parameters).map((f) => [f.path, f.treatment])).toEqual([['filters', 'refused']]);
+    const { parameters } = parseRule(json({ data_view_id: 'dv-1' }), 'r.json', { allowUnsupported: true });
+    expect(warnedFindings(parameters).map((f) => [f.path, f.treatment])).toEqual([['data_view_id', 'refused']]);
+  });
+
+  it('applies filters: a rule with them loads without --allow-unsupported and warns about nothing', () => {
+    const { rule, parameters } = parseRule(json({ filters: [filter] }), 'r.json');
+    expect(warnedFindings(parameters)).toEqual([]);
+    expect(rule.filters).toHaveLength(1);
   });
 
   it('does not refuse an empty filters, exceptions_list or alert_suppression (nothing to apply)', () => {
