@@ -74,7 +74,7 @@ export const KIBANA_PARAMETERS = {
   filters: {
     source: 'kibana',
     treatment: 'honoured',
-    tool: 'ANDed with the query as buildEsQuery does (negated ones in must_not, disabled ones dropped), evaluated by type (src/kql/query-dsl); shown in explain, dsl and rule show',
+    tool: 'evaluated as Elasticsearch answers their Query DSL, by field type (kql/query-dsl/); disabled ones dropped, negated ones excluded; shown by explain and dsl; a clause kind outside the supported set is refused by name',
     kibana: 'Kibana filters (Query DSL with meta.negate / meta.disabled), ANDed with the query by buildEsQuery',
   },
   saved_id: {

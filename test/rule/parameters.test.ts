@@ -24,8 +24,10 @@ describe('rule parameters the tool does not apply', () => {
   });
 
   it('applies filters and exception lists: no warning, no refusal', () => {
-    const { parameters } = parseRule(json({ filters: [filter], exceptions_list: [{ id: 'l', list_id: 'l', namespace_type: 'single', type: 'detection' }] }), 'r.json');
+    const { rule, parameters } = parseRule(json({ filters: [filter], exceptions_list: [{ id: 'l', list_id: 'l', namespace_type: 'single', type: 'detection' }] }), 'r.json');
     expect(warnedFindings(parameters)).toEqual([]);
+    expect(rule.filters).toHaveLength(1);
+    expect(rule.exceptions_list).toHaveLength(1);
   });
 
   it('does not refuse an empty filters, exceptions_list or alert_suppression (nothing to apply)', () => {
