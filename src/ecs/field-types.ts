@@ -26,6 +26,8 @@ export interface FieldMapping {
   ignore_above?: number;
   normalizer?: string;
   scaling_factor?: number;
+  /** A date field's formats (`||` list); default strict_date_optional_time||epoch_millis (ecs/date-field.ts). */
+  format?: string;
 }
 
 /** Kibana's field type family (kbn-field-types castEsToKbnFieldTypeName): a conflict is between families. */

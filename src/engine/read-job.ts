@@ -24,9 +24,12 @@ export interface ReadJobSpec {
   indexPatterns: readonly string[];
   /** Mappings of the query's fields (kql/compile-typed.ts); absent: every field a keyword. */
   fieldTypes?: FieldTypeTable;
+  /** The evaluation time (epoch ms) of `now` in date clauses: one instant for every worker. */
+  now?: number;
 }
 
-const compileQuery = (spec: ReadJobSpec) => compileKqlTree(spec.query, spec.fieldTypes === undefined ? {} : { fieldTypes: spec.fieldTypes });
+const compileQuery = (spec: ReadJobSpec) =>
+  compileKqlTree(spec.query, { ...(spec.fieldTypes !== undefined && { fieldTypes: spec.fieldTypes }), ...(spec.now !== undefined && { now: spec.now }) });
 
 /** The worker's module: it compiles the spec it is started with (see io/worker-loop.ts). */
 const WORKER = new URL(import.meta.url.endsWith('.ts') ? './scan-worker.ts' : './scan-worker.js', import.meta.url);

@@ -20,6 +20,8 @@ export interface RuleReadOptions {
   fieldTypes?: FieldTypes | undefined;
   /** False: every line is parsed (--no-prefilter, --strict). */
   prefilter: boolean;
+  /** The evaluation time (epoch ms) of `now` in date clauses, the same in every worker. */
+  now?: number;
 }
 
 export interface RuleReadSpec {
@@ -33,6 +35,6 @@ export function ruleReadSpec(rule: Rule, opts: RuleReadOptions): RuleReadSpec {
   // Clauses on non-keyword fields are evaluated by type and demand no prefilter literal.
   const typeTable = fieldTypes === undefined ? undefined : fieldTypeTable(fieldTypes, queryFields(query));
   const prefilter = opts.prefilter ? derivePrefilter(typeTable === undefined ? query : prefilterQuery(query, typeTable)) : null;
-  const spec: ReadJobSpec = { query, prefilter, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }) };
+  const spec: ReadJobSpec = { query, prefilter, indexPatterns: rule.index, ...(typeTable !== undefined && { fieldTypes: typeTable }), ...(opts.now !== undefined && { now: opts.now }) };
   return { spec, typeTable };
 }

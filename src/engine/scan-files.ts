@@ -112,7 +112,10 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const ruleUuid = engine.ruleUuid ?? rule.id;
   const scanner = createScanner(rule, { ...engine, mode, ...(ruleUuid !== undefined && { ruleUuid }) });
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-  const { spec } = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict });
+  // `now` in date clauses: the scan's clock (ScanOptions.now, the instant the history window is
+  // validated against), one instant for every worker and run.
+  const now = (engine.now ?? new Date()).getTime();
+  const { spec } = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict, now });
   const inTime = since !== undefined || until !== undefined ? createTimeFilter({ since, until }, timestampFieldsOf(rule)) : undefined;
 
   const run = async (hooks: ScanHooks = {}): Promise<ScanFilesResult> => {

@@ -56,6 +56,11 @@ export interface CompileKqlOptions {
    * evaluated by type (kql/compile-typed.ts). Fields not in the table are keywords as above.
    */
   fieldTypes?: FieldTypeTable;
+  /**
+   * The evaluation time (epoch ms) of `now` in date math on date fields (kql/date-clauses.ts);
+   * default the clock when the query is compiled.
+   */
+  now?: number;
 }
 
 /** A compiled query: whether an ECS document (`_source`) matches. */
@@ -71,7 +76,7 @@ const always: EventPredicate = () => true;
  */
 export function compileKqlTree(ast: KueryNode, options: CompileKqlOptions = {}): EventPredicate {
   const ignoreAbove = options.ignoreAbove ?? ECS_KEYWORD_IGNORE_ABOVE;
-  if (options.fieldTypes !== undefined && needsTypes(ast, options.fieldTypes)) return compileTypedTree(ast, options.fieldTypes, compileNode, ignoreAbove);
+  if (options.fieldTypes !== undefined && needsTypes(ast, options.fieldTypes)) return compileTypedTree(ast, options.fieldTypes, compileNode, ignoreAbove, options.now ?? Date.now());
   return compileNode(ast, ignoreAbove);
 }
 

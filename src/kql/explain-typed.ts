@@ -11,7 +11,7 @@ import { isLoneWildcard } from './wildcard.js';
 import { ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
 
 /** The typed test of a leaf clause, or undefined when the clause reads its field as a plain keyword. */
-export function typedLeafTest(node: KueryNode, types: FieldTypeTable | undefined, prefix: string): ValueTest | undefined {
+export function typedLeafTest(node: KueryNode, types: FieldTypeTable | undefined, prefix: string, now: number = Date.now()): ValueTest | undefined {
   if (types === undefined || node.function === 'and' || node.function === 'or' || node.function === 'not' || node.function === 'nested') return undefined;
   const f = node.arguments[0];
   if (f.type !== 'literal' || typeof f.value !== 'string') return undefined;
@@ -21,11 +21,11 @@ export function typedLeafTest(node: KueryNode, types: FieldTypeTable | undefined
   switch (node.function) {
     case 'is': {
       const v = node.arguments[1];
-      return isLoneWildcard(v) ? typedExistsTest(m) : typedIsTest(name, m, v);
+      return isLoneWildcard(v) ? typedExistsTest(m, name) : typedIsTest(name, m, v, now);
     }
     case 'exists':
-      return typedExistsTest(m);
+      return typedExistsTest(m, name);
     case 'range':
-      return typedRangeTest(name, m, node.arguments[1], node.arguments[2]);
+      return typedRangeTest(name, m, node.arguments[1], node.arguments[2], now);
   }
 }
