@@ -73,8 +73,3 @@ export function queryTypeTable(ast: KueryNode, types: FieldTypes): FieldTypeTabl
   }
   return table;
 }
-
-/** Field → Elasticsearch type for the query's fields the types know, as `dsl` models the data view. */
-export function dataViewTypes(ast: KueryNode, types: FieldTypes): Record<string, string> {
-  return Object.fromEntries(Object.entries(fieldTypeTable(types, queryFields(ast))).map(([f, m]) => [f, m.type]));
-}

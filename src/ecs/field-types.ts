@@ -105,3 +105,11 @@ export function fieldTypeTable(types: FieldTypes, fields: readonly string[]): Re
   }
   return out;
 }
+
+/**
+ * The data view Kibana's detection engine resolves a query against: the query's fields that the
+ * types know, each with its Elasticsearch type (field caps); fields none knows are absent.
+ */
+export function dataViewTypes(types: FieldTypes, fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(fieldTypeTable(types, fields)).map(([f, m]) => [f, m.type]));
+}
