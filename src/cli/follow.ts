@@ -161,7 +161,7 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
 
   // One thread: the stream is read as it comes, and the probe of passed-over lines runs here.
   // The scan's read: the query by field types, the typed prefilter (engine/rule-read-spec.ts).
-  const scanJob = createScanJob(ruleReadSpec(rule, { query: active.ast, fieldTypes: engine.fieldTypes, prefilter: opts.prefilter && !opts.strict }).spec);
+  const scanJob = createScanJob(ruleReadSpec(rule, { query: active.ast, fieldTypes: engine.fieldTypes, prefilter: opts.prefilter && !opts.strict, now: (engine.now ?? new Date()).getTime() }).spec);
   const job = withWatermarkProbe(scanJob.job, timestampFieldsOf(rule), (ms) => follower.observe(ms));
   const input = readInputs(inputs, job, acct, { threads: 1, live: true });
 
