@@ -74,9 +74,11 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   const readQuery = positive ?? ast;
   const prefilterOn = opts.prefilter && !opts.strict;
   // The scan's read (engine/rule-read-spec.ts): the query by field types, the typed prefilter.
-  const read = ruleReadSpec(rule, { query: readQuery, fieldTypes: engineOpts.fieldTypes, prefilter: prefilterOn });
+  // `now` in date clauses: one instant for the reader, the predicate and the explanations.
+  const now = (engineOpts.now ?? new Date()).getTime();
+  const read = ruleReadSpec(rule, { query: readQuery, fieldTypes: engineOpts.fieldTypes, prefilter: prefilterOn, now });
   const typeTable = engineOpts.fieldTypes === undefined ? undefined : queryTypeTable(ast, engineOpts.fieldTypes);
-  const matches = compileKql(ast, typeTable === undefined ? {} : { fieldTypes: typeTable });
+  const matches = compileKql(ast, typeTable === undefined ? { now } : { fieldTypes: typeTable, now });
   const explain = (source: unknown) => summarizeExplanation(explainKql(ast, source, typeTable));
   const pf: Prefilter | null = read.spec.prefilter;
   const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';
