@@ -72,6 +72,25 @@ function between(reader: DateFieldReader, lo: bigint, hi: bigint): ValueTest {
   };
 }
 
+/** An instant in the field's units as UTC ISO-8601 (nanoseconds for date_nanos). */
+function unitsText(reader: DateFieldReader, u: bigint): string {
+  if (reader.resolution === 'milliseconds') return new Date(Number(u)).toISOString();
+  const ms = u / 1_000_000n;
+  return new Date(Number(ms)).toISOString().replace(/\.(\d{3})Z$/, (_, f: string) => `.${f}${(u % 1_000_000n).toString().padStart(6, '0')}Z`);
+}
+
+/**
+ * The instants a date clause accepts, for explain: `[2024-05-14T00:00:00.000Z, 2024-05-14T23:59:59.999Z]`
+ * for `t: 2024-05-14`, `[2024-05-15T00:00:00.000Z, …)` for `t > 2024-05-14`. Undefined for exists.
+ */
+export function dateClauseSpan(field: string, m: FieldMapping, op: 'is' | RangeOperator, value: ValueNode, now: number): string | undefined {
+  if (value.type === 'wildcard' || value.value === null) return undefined;
+  const reader = readerOf(field, m);
+  const lo = op === 'is' || op === 'gte' ? boundOf(field, m, reader, value.value, false, now) : op === 'gt' ? boundOf(field, m, reader, value.value, true, now) + 1n : undefined;
+  const hi = op === 'is' || op === 'lte' ? boundOf(field, m, reader, value.value, true, now) : op === 'lt' ? boundOf(field, m, reader, value.value, false, now) - 1n : undefined;
+  return `${lo === undefined ? '(…' : `[${unitsText(reader, lo)}`}, ${hi === undefined ? '…)' : `${unitsText(reader, hi)}]`}`;
+}
+
 export function dateIsTest(field: string, m: FieldMapping, value: ValueNode, now: number): ValueTest {
   if (value.type === 'wildcard') {
     throw new KqlTypeError(`field "${field}" is mapped as ${m.type}: ${wildcardAsText(value.value)} is a wildcard query, refused on this type (Can only use wildcard queries on keyword, text and wildcard fields)`);

@@ -6,7 +6,8 @@
  */
 import type { KueryNode } from './ast.js';
 import type { FieldTypeTable } from './compile-typed.js';
-import { isPlainKeyword, typedExistsTest, typedIsTest, typedRangeTest, type ValueTest } from './typed-clauses.js';
+import { isPlainKeyword, typeFamily, typedExistsTest, typedIsTest, typedRangeTest, type ValueTest } from './typed-clauses.js';
+import { dateClauseSpan } from './date-clauses.js';
 import { isLoneWildcard } from './wildcard.js';
 import { ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
 
@@ -28,4 +29,19 @@ export function typedLeafTest(node: KueryNode, types: FieldTypeTable | undefined
     case 'range':
       return typedRangeTest(name, m, node.arguments[1], node.arguments[2], now);
   }
+}
+
+/**
+ * What a typed clause accepts, when the query text alone does not say it: for a date field the
+ * instants (`[2024-05-14T00:00:00.000Z, 2024-05-14T23:59:59.999Z]` for `t: 2024-05-14`).
+ */
+export function typedExpectation(node: KueryNode, types: FieldTypeTable | undefined, prefix: string, now: number = Date.now()): string | undefined {
+  if (types === undefined || (node.function !== 'is' && node.function !== 'range')) return undefined;
+  const f = node.arguments[0];
+  if (f.type !== 'literal' || typeof f.value !== 'string') return undefined;
+  const name = prefix + f.value;
+  const m = types[name];
+  if (m === undefined || typeFamily(m) !== 'date') return undefined;
+  if (node.function === 'is') return isLoneWildcard(node.arguments[1]) ? undefined : dateClauseSpan(name, m, 'is', node.arguments[1], now);
+  return dateClauseSpan(name, m, node.arguments[1], node.arguments[2], now);
 }

@@ -119,3 +119,17 @@ describe('formats and resolution', () => {
     expect(n('t < 2024')('1970-01-01T00:00:00Z')).toBe(true);
   });
 });
+
+describe('explain on a date field', () => {
+  it('says which instants the clause accepts, with the same verdict as the predicate', async () => {
+    const { explainKql } = await import('../../src/kql/explain.js');
+    const { parseKql } = await import('../../src/kql/parse.js');
+    const types = { t: { type: 'date' } };
+    const e = explainKql(parseKql('t: 2024-05-14'), { t: '2024-05-14T10:00:00Z' }, types);
+    expect(e).toMatchObject({ kind: 'is', verdict: true, accepts: '[2024-05-14T00:00:00.000Z, 2024-05-14T23:59:59.999Z]' });
+    const r = explainKql(parseKql('t > 2024-05-14'), { t: '2024-05-14T10:00:00Z' }, types);
+    expect(r).toMatchObject({ kind: 'range', verdict: false, accepts: '[2024-05-15T00:00:00.000Z, …)' });
+    const n = explainKql(parseKql('t < "2024-05-14T10:00:00.000000001Z"'), { t: '2024-05-14T10:00:00Z' }, { t: { type: 'date_nanos' } });
+    expect(n).toMatchObject({ verdict: true, accepts: '(…, 2024-05-14T10:00:00.000000000Z]' });
+  });
+});
