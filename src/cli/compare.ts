@@ -30,6 +30,7 @@ import { parseOptions, scanOptionsSchema } from './options.js';
 import { compileRuleQuery } from './rule-source.js';
 import { readRunsFile } from './scan.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 const versionList = z
   .string()
@@ -128,7 +129,7 @@ export async function runCompare(inputs: string[], raw: Record<string, unknown>)
   // --mapping); a clause a version's query cannot run on these types is a usage error naming it.
   const fieldTypes = resolveFieldTypes(versions[0]!.rule, opts.mapping);
   for (const v of versions) queryTypeTable(v.ast, fieldTypes);
-  const now = new Date();
+  const now = new Date(defaultQueryNow());
   // The CLI reports events, not alert documents: each version builds only its alerts' identities.
   const cmpOpts: CompareOptions = { space: opts.space, alertDocument: identityAlert, fieldTypes, now };
   if (opts.ruleUuid !== undefined) cmpOpts.ruleUuid = opts.ruleUuid;

@@ -43,6 +43,7 @@ import { queryTypeTable } from './field-types.js';
 import { expandInputs, inputVerdicts } from './input-report.js';
 import { Interrupted, keptMessage, trapStopSignals } from './interrupt.js';
 import { stateSessionFor } from './state-session.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 const require = createRequire(import.meta.url);
 
@@ -75,7 +76,7 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   const prefilterOn = opts.prefilter && !opts.strict;
   // The scan's read (engine/rule-read-spec.ts): the query by field types, the typed prefilter.
   // `now` in date clauses: one instant for the reader, the predicate and the explanations.
-  const now = (engineOpts.now ?? new Date()).getTime();
+  const now = engineOpts.now?.getTime() ?? defaultQueryNow();
   const read = ruleReadSpec(rule, { query: readQuery, fieldTypes: engineOpts.fieldTypes, prefilter: prefilterOn, now });
   const typeTable = engineOpts.fieldTypes === undefined ? undefined : queryTypeTable(ast, engineOpts.fieldTypes);
   const matches = compileKql(ast, typeTable === undefined ? { now } : { fieldTypes: typeTable, now });

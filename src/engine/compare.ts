@@ -27,6 +27,7 @@ import type { AlertContext, AlertDocument, AlertInput } from './alert.js';
 import { formatTime } from '../ecs/time.js';
 import { explainDifference, type DifferenceReason } from './compare-reasons.js';
 import { createScanner, type ScanOptions, type ScanResult, type Scanner } from './scan.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 export interface VersionUnderTest {
   version: number;
@@ -135,7 +136,7 @@ export function createComparer(versions: readonly VersionUnderTest[], opts: Comp
   if (versions.length === 0) throw new Error('createComparer: no versions');
   // Field types (opts.fieldTypes): each version's query evaluated by type, as `scan` does; `now` of
   // date clauses is the comparer's clock, one instant for every version.
-  const now = (opts.now ?? new Date()).getTime();
+  const now = opts.now?.getTime() ?? defaultQueryNow();
   const lanes: Lane[] = versions.map((v) => ({
     v,
     inIndex: compileIndexFilter(v.rule.index),

@@ -21,6 +21,7 @@ import { ruleReadSpec } from './rule-read-spec.js';
 import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
 import { createTimeFilter } from './time-filter.js';
 import { timestampFieldsOf } from '../ecs/time.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 /** A scan end to end: the rule, the engine's options (mode, schedule, state) and how to read. */
 export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
@@ -112,9 +113,9 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const ruleUuid = engine.ruleUuid ?? rule.id;
   const scanner = createScanner(rule, { ...engine, mode, ...(ruleUuid !== undefined && { ruleUuid }) });
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-  // `now` in date clauses: the scan's clock (ScanOptions.now, the instant the history window is
-  // validated against), one instant for every worker and run.
-  const now = (engine.now ?? new Date()).getTime();
+  // `now` in date clauses: ScanOptions.now when given, else the process's query clock (the one
+  // explain reads), one instant for every worker and run.
+  const now = engine.now?.getTime() ?? defaultQueryNow();
   const { spec } = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict, now });
   const inTime = since !== undefined || until !== undefined ? createTimeFilter({ since, until }, timestampFieldsOf(rule)) : undefined;
 

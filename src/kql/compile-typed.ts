@@ -9,6 +9,7 @@ import { isPlainKeyword } from './typed-clauses.js';
 import { typedLeafTest } from './explain-typed.js';
 import { compileFieldVisitor, isPlainObject, ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
 import type { FieldMapping } from '../ecs/field-types.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 export type EventPredicate = (event: unknown) => boolean;
 
@@ -45,7 +46,7 @@ export function needsTypes(ast: KueryNode, table: FieldTypeTable, prefix = ''): 
 }
 
 /** `now`: the evaluation time (epoch ms) of date math in clauses on date fields. */
-export function compileTypedTree(ast: KueryNode, table: FieldTypeTable, keyword: KeywordClauseCompiler, defaultIgnoreAbove: number, now: number = Date.now()): EventPredicate {
+export function compileTypedTree(ast: KueryNode, table: FieldTypeTable, keyword: KeywordClauseCompiler, defaultIgnoreAbove: number, now: number = defaultQueryNow()): EventPredicate {
   const compile = (node: KueryNode, prefix: string): EventPredicate => {
     switch (node.function) {
       case 'and': {

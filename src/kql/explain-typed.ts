@@ -10,9 +10,10 @@ import { isPlainKeyword, typeFamily, typedExistsTest, typedIsTest, typedRangeTes
 import { dateClauseSpan } from './date-clauses.js';
 import { isLoneWildcard } from './wildcard.js';
 import { ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 /** The typed test of a leaf clause, or undefined when the clause reads its field as a plain keyword. */
-export function typedLeafTest(node: KueryNode, types: FieldTypeTable | undefined, prefix: string, now: number = Date.now()): ValueTest | undefined {
+export function typedLeafTest(node: KueryNode, types: FieldTypeTable | undefined, prefix: string, now: number = defaultQueryNow()): ValueTest | undefined {
   if (types === undefined || node.function === 'and' || node.function === 'or' || node.function === 'not' || node.function === 'nested') return undefined;
   const f = node.arguments[0];
   if (f.type !== 'literal' || typeof f.value !== 'string') return undefined;
@@ -35,7 +36,7 @@ export function typedLeafTest(node: KueryNode, types: FieldTypeTable | undefined
  * What a typed clause accepts, when the query text alone does not say it: for a date field the
  * instants (`[2024-05-14T00:00:00.000Z, 2024-05-14T23:59:59.999Z]` for `t: 2024-05-14`).
  */
-export function typedExpectation(node: KueryNode, types: FieldTypeTable | undefined, prefix: string, now: number = Date.now()): string | undefined {
+export function typedExpectation(node: KueryNode, types: FieldTypeTable | undefined, prefix: string, now: number = defaultQueryNow()): string | undefined {
   if (types === undefined || (node.function !== 'is' && node.function !== 'range')) return undefined;
   const f = node.arguments[0];
   if (f.type !== 'literal' || typeof f.value !== 'string') return undefined;

@@ -37,6 +37,7 @@ import { standardTokens } from '../ecs/standard-analyzer.js';
 import { canonicalIp, ipBytes, termCodec } from '../ecs/typed-terms.js';
 import { DATE_TYPES } from '../ecs/date-field.js';
 import { dateExistsTest, dateIsTest, dateRangeTest } from './date-clauses.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 export type ValueTest = (value: unknown) => boolean;
 
@@ -84,9 +85,9 @@ function keywordOf(m: FieldMapping): FieldMapping {
 
 /**
  * `f:v` (value not a lone wildcard); `quoted` selects match_phrase. `now` (epoch ms) is the
- * evaluation time of date math on date fields; default the clock when the clause is compiled.
+ * evaluation time of date math on date fields; default the process's query clock (ecs/query-clock.ts).
  */
-export function typedIsTest(field: string, m: FieldMapping, value: ValueNode, now: number = Date.now()): ValueTest {
+export function typedIsTest(field: string, m: FieldMapping, value: ValueNode, now: number = defaultQueryNow()): ValueTest {
   const family = typeFamily(m);
   if (value.type === 'literal' && value.value === null) return () => false;
   if (family === 'text') return textIsTest(value);
@@ -186,7 +187,7 @@ export function typedExistsTest(m: FieldMapping, field = ''): ValueTest {
   return anyLeaf((v) => codec.term(v) !== undefined);
 }
 
-export function typedRangeTest(field: string, m: FieldMapping, op: RangeOperator, bound: ValueNode, now: number = Date.now()): ValueTest {
+export function typedRangeTest(field: string, m: FieldMapping, op: RangeOperator, bound: ValueNode, now: number = defaultQueryNow()): ValueTest {
   const text = literalText(bound);
   if (text === undefined) return () => false;
   const family = typeFamily(m);
