@@ -137,6 +137,8 @@ export function createComparer(versions: readonly VersionUnderTest[], opts: Comp
   // Field types (opts.fieldTypes): each version's query evaluated by type, as `scan` does; `now` of
   // date clauses is the comparer's clock, one instant for every version.
   const now = opts.now?.getTime() ?? defaultQueryNow();
+  // The reasons for differences read the clauses the same way (compare-reasons.ts).
+  const typing = { fieldTypes: opts.fieldTypes, now };
   const lanes: Lane[] = versions.map((v) => ({
     v,
     inIndex: compileIndexFilter(v.rule.index),
@@ -175,7 +177,7 @@ export function createComparer(versions: readonly VersionUnderTest[], opts: Comp
       alerts: results[k]!.alerts.length,
       result: results[k]!,
     }));
-    const context = { versions, records };
+    const context = { versions, records, typing };
     const pairs: PairOutcome[] = [];
     for (let k = 1; k < lanes.length; k++) {
       const a = k - 1;

@@ -108,3 +108,23 @@ describe('compare --mapping', () => {
     }
   });
 });
+
+describe('explain --all-versions --mapping', () => {
+  it('gives each version\'s verdict by the mapping\'s field types', async () => {
+    const t = tempDir();
+    try {
+      const ev = { _index: 'logs-endpoint.events.process-default', _source: { '@timestamp': '2025-06-02T01:12:00Z', event: { category: 'process', type: 'start', action: 'exec' }, host: { os: { type: 'linux' } }, process: { name: 'LSMOD', parent: { name: 'bash' } } } };
+      writeFileSync(t.path('e.ndjson'), `${JSON.stringify(ev)}\n`);
+      writeFileSync(t.path('mapping.json'), JSON.stringify({ i: { mappings: { properties: { process: { properties: { name: { type: 'keyword', normalizer: 'lowercase' } } } } } } }));
+      const args = ['explain', '--all-versions', '--format', 'json'];
+      const matchedVersions = (stdout: string) => (JSON.parse(stdout.split('\n')[0]!) as { versions: Array<{ version: number; matched: boolean }> }).versions.filter((v) => v.matched).map((v) => v.version);
+      const plain = await runCli([...args, t.path('e.ndjson')]);
+      const typed = await runCli([...args, '--mapping', t.path('mapping.json'), t.path('e.ndjson')]);
+      expect(plain.code).toBe(0);
+      expect(matchedVersions(plain.stdout)).toEqual([]);
+      expect(matchedVersions(typed.stdout)).toContain(210);
+    } finally {
+      t.cleanup();
+    }
+  });
+});
