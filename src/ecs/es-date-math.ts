@@ -10,50 +10,23 @@
  *
  * Errors are Elasticsearch's (ElasticsearchParseException: the search fails), thrown as EsDateError.
  */
+import { FIXED_UNIT_MS, plusMonthsUtc, startOfUtc, type CalendarUnit } from './calendar.js';
+
 export class EsDateError extends Error {
   override name = 'EsDateError';
 }
 
-type Unit = 'y' | 'M' | 'w' | 'd' | 'h' | 'm' | 's';
+type Unit = CalendarUnit;
 
 const NS_PER_MS = 1_000_000n;
-const FIXED_MS: Readonly<Record<'w' | 'd' | 'h' | 'm' | 's', number>> = { w: 604_800_000, d: 86_400_000, h: 3_600_000, m: 60_000, s: 1000 };
 
-/** java.time plusMonths: the day of month is clamped to the target month's length. */
-function plusMonths(ms: number, months: number): number {
-  const d = new Date(ms);
-  const day = d.getUTCDate();
-  const target = new Date(ms);
-  target.setUTCDate(1);
-  target.setUTCMonth(target.getUTCMonth() + months);
-  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, last));
-  return target.getTime();
-}
-
-function truncate(ms: number, unit: Unit): number {
-  const d = new Date(ms);
-  switch (unit) {
-    case 'y':
-      return Date.UTC(d.getUTCFullYear(), 0, 1);
-    case 'M':
-      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-    case 'w': {
-      // previousOrSame(MONDAY)
-      const day = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-      return day - ((d.getUTCDay() + 6) % 7) * 86_400_000;
-    }
-    default: {
-      const u = FIXED_MS[unit];
-      return ms - (((ms % u) + u) % u);
-    }
-  }
-}
+// java.time: plusMonths clamps the day of month; weeks round to Monday (previousOrSame(MONDAY)).
+const truncate = (ms: number, unit: Unit): number => startOfUtc(ms, unit, 1);
 
 function plus(ms: number, unit: Unit, n: number): number {
-  if (unit === 'y') return plusMonths(ms, 12 * n);
-  if (unit === 'M') return plusMonths(ms, n);
-  return ms + n * FIXED_MS[unit];
+  if (unit === 'y') return plusMonthsUtc(ms, 12 * n);
+  if (unit === 'M') return plusMonthsUtc(ms, n);
+  return ms + n * FIXED_UNIT_MS[unit];
 }
 
 /** Applies the math after `now` or `||` to an instant (epoch ns). */
