@@ -14,7 +14,7 @@ import type { Json, JsonObject } from '../ecs/fields.js';
 import type { KueryNode, ValueNode } from './ast.js';
 import { compileWildcardMatcher, isLoneWildcard, toQueryStringPattern, wildcardAsText } from './wildcard.js';
 import { queryFields } from './query-fields.js';
-import { dataViewTypes, ecsFieldTypes, type FieldTypes as FieldTypeModel } from '../ecs/field-types.js';
+import { dataViewTypes, ecsFieldTypes, kibanaFieldType, type FieldTypes as FieldTypeModel } from '../ecs/field-types.js';
 
 export { toQueryStringPattern };
 
@@ -73,6 +73,9 @@ function literalValue(node: ValueNode): Json {
   return node.type === 'wildcard' ? wildcardAsText(node.value) : node.value;
 }
 
+/** Kibana's `field.type === 'date'` is the family: `date` and `date_nanos` (kbn-field-types). */
+const isDateField = (esType: string | undefined): boolean => esType !== undefined && kibanaFieldType(esType) === 'date';
+
 /** Epoch values are absolute and get no time zone (is.ts / range.ts). */
 function isEpoch(v: Json): boolean {
   return typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v));
@@ -107,7 +110,7 @@ function isToDsl(fieldArg: ValueNode, valueArg: ValueNode, ctx: Context): DslQue
         ? { wildcard: { [field.name]: { value: pattern } } }
         : { query_string: { fields: [field.name], query: pattern } };
     }
-    if (field.type === 'date') {
+    if (isDateField(field.type)) {
       return { range: { [field.name]: { gte: value, lte: value, ...timeZone(ctx, value) } } };
     }
     if (isKeyword) return { term: { [field.name]: { value } } };
@@ -119,7 +122,7 @@ function isToDsl(fieldArg: ValueNode, valueArg: ValueNode, ctx: Context): DslQue
 function rangeToDsl(fieldArg: ValueNode, op: string, valueArg: ValueNode, ctx: Context): DslQuery {
   const value = literalValue(valueArg);
   const clauses = resolveFields(fieldArg, ctx).map((field): DslQuery => {
-    if (field.type === 'date') {
+    if (isDateField(field.type)) {
       return { range: { [field.name]: { [op]: value, ...timeZone(ctx, value) } } };
     }
     return { range: { [field.name]: { [op]: value } } };

@@ -11,7 +11,7 @@
  *   matches nothing; a non-number fails the search); doc values coerced (integer types truncate).
  * - boolean: true/false and their strings ("" is false); a non-boolean fails the search.
  * - ip: an address or a CIDR; a non-address fails the search.
- * - date: range bounds read as dates; lte/gt bounds rounded up to the end of what they name.
+ * - date, date_nanos: range bounds read as dates (values generated at millisecond precision after 1970); lte/gt bounds rounded up to the end of what they name.
  * - text: the standard analyzer (UAX #29 words, lowercased) on both sides; match any token,
  *   match_phrase consecutive tokens.
  * - query_string (a KQL wildcard) on anything but keyword, wildcard and text fails the search.
@@ -109,7 +109,8 @@ function docValues(doc: unknown, field: string, m: OracleMapping): Array<string 
     } else if (m.type === 'ip') {
       const a = typeof v === 'string' ? ipv4(v) : undefined;
       if (a !== undefined) out.push(a);
-    } else if (m.type === 'date') {
+    } else if (m.type === 'date' || m.type === 'date_nanos') {
+      // Values at millisecond precision after 1970: date_nanos orders them as date does.
       const ms = dateMs(v, false);
       if (ms !== undefined) out.push(ms);
     } else if (m.type === 'text') {
@@ -232,7 +233,7 @@ export function evaluateTypedDsl(query: unknown, doc: unknown, mappings: Readonl
       const values = docValues(doc, f, m);
       const holds = (op: string, bound: unknown): ((x: string | number | boolean) => boolean) => {
         let bv: string | number | boolean;
-        if (m.type === 'date') {
+        if (m.type === 'date' || m.type === 'date_nanos') {
           const ms = dateMs(bound, op === 'gt' || op === 'lte');
           if (ms === undefined) throw new OracleError(`failed to parse date field [${String(bound)}]`);
           bv = ms;

@@ -78,6 +78,17 @@ const CASES: Record<string, TypeCase> = {
     ),
     doc: fc.oneof(iso, isoSeconds, instant, fc.constant('14/05/2024')),
   },
+  date_nanos: {
+    mapping: { type: 'date_nanos' },
+    clause: fc.oneof(
+      fc.constantFrom('f:2024-05-13', 'f:2024-05-14', 'f:*', 'f:2024*', 'f:yesterday'),
+      { arbitrary: isoSeconds.map((s) => `f:"${s}"`), weight: 3 },
+      iso.map((s) => `f:"${s}"`),
+      instant.map((ms) => `f:${ms}`),
+      { arbitrary: fc.tuple(rangeOp, fc.oneof(fc.constantFrom('2024-05-14', '2024-05-15'), isoSeconds.map((s) => `"${s}"`))).map(([op, v]) => `f ${op} ${v}`), weight: 3 },
+    ),
+    doc: fc.oneof(iso, isoSeconds, instant, fc.constant('14/05/2024')),
+  },
   text: {
     mapping: { type: 'text' },
     clause: fc.oneof(word.map((w) => `f:${w}`), fc.tuple(word, word).map(([a, b]) => `f:"${a} ${b}"`), fc.constantFrom('f:*', 'f:ls*', 'f:LS*')),
@@ -119,11 +130,11 @@ describe('the DSL agrees with the compiled predicate, per field type', () => {
             if (predicate === 'error') errors++;
           },
         ),
-        { numRuns: name === 'date' ? 1000 : 300 },
+        { numRuns: name.startsWith('date') ? 1000 : 300 },
       );
       // Not vacuous: some documents matched.
       expect(matched).toBeGreaterThan(10);
-      if (['long', 'boolean', 'ip', 'date'].includes(name)) expect(errors).toBeGreaterThan(0);
+      if (['long', 'boolean', 'ip', 'date', 'date_nanos'].includes(name)) expect(errors).toBeGreaterThan(0);
     });
   }
 });

@@ -144,6 +144,12 @@ describe('toElasticsearchQuery per node type', () => {
     });
   });
 
+  it('treats date_nanos as a date (Kibana\'s type family): a range, not a match', () => {
+    expect(toElasticsearchQuery(is('t', '2024-05-14'), { fieldTypes: { t: 'date_nanos' } })).toEqual(
+      should({ range: { t: { gte: '2024-05-14', lte: '2024-05-14', time_zone: 'Zulu' } } }),
+    );
+  });
+
   it('draws its default data view from the field-type model: keyword for every field the v210 query names', () => {
     const fields = ['event.category', 'host.os.type', 'event.type', 'event.action', 'process.name', 'process.args', 'process.parent.name'];
     expect(Object.values(dataViewTypes(ecsFieldTypes(), fields))).toEqual(fields.map(() => 'keyword'));
