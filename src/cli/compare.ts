@@ -13,6 +13,10 @@ import { InputError } from '../io/errors.js';
 import { readInputs, type ReadInputsOptions } from '../io/read-events.js';
 import { createScanJob } from '../engine/read-job.js';
 import { derivePrefilter } from '../kql/prefilter.js';
+import { prefilterQuery } from '../kql/prefilter-typed.js';
+import { queryFields } from '../kql/query-fields.js';
+import { fieldTypeTable, type FieldTypes } from '../ecs/field-types.js';
+import { queryTypeTable, resolveFieldTypes } from './field-types.js';
 import { createChalk } from '../output/color.js';
 import { compareToJson, differenceRecord, renderComparePretty } from '../output/compare.js';
 import { createProgress } from '../output/progress.js';
@@ -26,6 +30,7 @@ import { parseOptions, scanOptionsSchema } from './options.js';
 import { compileRuleQuery } from './rule-source.js';
 import { readRunsFile } from './scan.js';
 import { idleSinceLoad, threadPlan } from './thread-plan.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 const versionList = z
   .string()
@@ -33,7 +38,7 @@ const versionList = z
   .transform((s) => [...new Set(s.split(',').map((x) => Number(x.trim())))].sort((a, b) => a - b));
 
 const compareOptionsSchema = scanOptionsSchema
-  .pick({ start: true, end: true, runs: true, ruleUuid: true, space: true, strict: true, prefilter: true, exitZero: true, quiet: true, color: true, threads: true })
+  .pick({ start: true, end: true, runs: true, ruleUuid: true, space: true, strict: true, prefilter: true, exitZero: true, quiet: true, color: true, threads: true, mapping: true })
   .extend({
     versions: versionList.optional(),
     all: z.boolean().default(false),
@@ -70,6 +75,10 @@ export interface CompareReadOptions {
   onProgress?: ReadInputsOptions['onProgress'];
   /** After each batch: events decoded so far and events some version's query matched. */
   onBatch?: (events: number, matches: number) => void;
+  /** The field types the versions' queries are evaluated with (the reader's union query too). */
+  fieldTypes?: FieldTypes;
+  /** The evaluation time (epoch ms) of `now` in date clauses. */
+  now?: number;
 }
 
 /**
@@ -86,11 +95,15 @@ export async function compareInputs(
 ): Promise<CompareResult> {
   const query = unionQuery(versions);
   if (opts.strict) acct.strict = true;
+  // Typed like each version's own predicate, so the reader yields a superset of every version's matches.
+  const typeTable = opts.fieldTypes === undefined ? undefined : fieldTypeTable(opts.fieldTypes, queryFields(query));
   const scanJob = createScanJob({
     query,
     // --strict parses every line, so nothing a prefilter passes over can hide a malformed one.
-    prefilter: opts.prefilter && !opts.strict ? derivePrefilter(query) : null,
+    prefilter: opts.prefilter && !opts.strict ? derivePrefilter(typeTable === undefined ? query : prefilterQuery(query, typeTable)) : null,
     indexPatterns: unionIndexPatterns(versions),
+    ...(typeTable !== undefined && { fieldTypes: typeTable }),
+    ...(opts.now !== undefined && { now: opts.now }),
   });
   const input = readInputs(inputs, scanJob.job, acct, {
     threads: opts.threads,
@@ -112,8 +125,13 @@ export async function runCompare(inputs: string[], raw: Record<string, unknown>)
   const opts = parseOptions(compareOptionsSchema, raw);
   const versions = loadVersions(chooseVersions(opts.versions, opts.all));
   requireInput(inputs, 'compare');
+  // Field types as scan reads them (Elastic Defend's process data stream for the built-in rule, or
+  // --mapping); a clause a version's query cannot run on these types is a usage error naming it.
+  const fieldTypes = resolveFieldTypes(versions[0]!.rule, opts.mapping);
+  for (const v of versions) queryTypeTable(v.ast, fieldTypes);
+  const now = new Date(defaultQueryNow());
   // The CLI reports events, not alert documents: each version builds only its alerts' identities.
-  const cmpOpts: CompareOptions = { space: opts.space, alertDocument: identityAlert };
+  const cmpOpts: CompareOptions = { space: opts.space, alertDocument: identityAlert, fieldTypes, now };
   if (opts.ruleUuid !== undefined) cmpOpts.ruleUuid = opts.ruleUuid;
   if (opts.start !== undefined) cmpOpts.start = opts.start;
   if (opts.end !== undefined) cmpOpts.end = opts.end;
@@ -138,6 +156,8 @@ export async function runCompare(inputs: string[], raw: Record<string, unknown>)
     result = await compareInputs(inputs, versions, comparer, acct, {
       prefilter: opts.prefilter,
       strict: opts.strict,
+      fieldTypes,
+      now: now.getTime(),
       ...threadPlan(opts.threads, availableParallelism(), idleSinceLoad),
       onProgress: (p) => {
         bytes = p;

@@ -7,14 +7,13 @@
 import { z } from 'zod';
 import type { JsonObject } from '../ecs/fields.js';
 import { evalDateMath, parseDateMath } from '../engine/datemath.js';
-import { ECS_FIELD_TYPES } from '../kql/dsl.js';
 import { buildRuleEsQuery, ruleFilterJob } from '../rule/filters.js';
 import { renderDevTools, searchRequest, type SearchRequest } from '../output/dev-tools.js';
 import { stdoutSink } from '../output/sink.js';
 import { newTermsAggregationRequests, type NewTermsRequests } from '../rule/new-terms-requests.js';
 import { suppressionGroupingRequest } from '../rule/suppression-requests.js';
 import type { Rule } from '../rule/schema.js';
-import { dataViewTypes, resolveFieldTypes } from './field-types.js';
+import { resolveFieldTypes } from './field-types.js';
 import { EXIT_OK, UserFacingError } from './exit.js';
 import { parseOptions, ruleVersionOption } from './options.js';
 import { loadActiveRule } from './rule-source.js';
@@ -93,13 +92,13 @@ export async function runDsl(raw: Record<string, unknown>): Promise<number> {
   const { rule, ast, exceptionFilter } = active;
   process.stderr.write(renderDiagnostics({ warnings: parameterDiagnostics(active), errors: [] }));
   if (opts.terms !== undefined && opts.window === undefined) throw new UserFacingError('--terms needs --window FROM,TO');
-  // The data view's types for the query's fields: the same field types scan evaluates with.
-  const fieldTypes = { ...ECS_FIELD_TYPES, ...dataViewTypes(ast, resolveFieldTypes(rule, opts.mapping)) };
+  // The data view is drawn from the same field types scan evaluates with (one model: ecs/field-types.ts).
+  const types = resolveFieldTypes(rule, opts.mapping);
   // The rule's Kibana filters: positive ones after the query in bool.filter, negated ones in must_not.
   const filters = ruleFilterJob(rule, exceptionFilter).queries;
   let text: string;
   if (opts.window === undefined) {
-    const query = buildRuleEsQuery(ast, filters, { fieldTypes }) as JsonObject;
+    const query = buildRuleEsQuery(ast, filters, { types }) as JsonObject;
     text = opts.body
       ? `${JSON.stringify(query, null, 2)}\n`
       : renderDevTools([searchRequest(`"${rule.name}" v${rule.version}: the rule's query as Kibana builds it (each run adds its time range)`, { query }, rule.index)]);
@@ -109,7 +108,7 @@ export async function runDsl(raw: Record<string, unknown>): Promise<number> {
       const from = opts.window.from.toISOString();
       const to = opts.window.to.toISOString();
       const title = `"${rule.name}": alert suppression, the run over [${from}, ${to}]:\none bucket per ${rule.alert_suppression.group_by.join(', ')} group, its earliest event and time bounds (Kibana also excludes the groups earlier runs alerted)`;
-      const req = searchRequest(title, suppressionGroupingRequest(rule, opts.window, { queryAst: ast, fieldTypes, ...(exceptionFilter !== undefined && { exceptionFilter }) }));
+      const req = searchRequest(title, suppressionGroupingRequest(rule, opts.window, { queryAst: ast, types, ...(exceptionFilter !== undefined && { exceptionFilter }) }));
       text = opts.body
         ? `${JSON.stringify({ window: { from, to }, requests: [{ title: req.title, method: req.method, path: req.path, body: req.body }] }, null, 2)}\n`
         : renderDevTools([req]);
@@ -119,7 +118,7 @@ export async function runDsl(raw: Record<string, unknown>): Promise<number> {
       return EXIT_OK;
     }
     if (rule.type !== 'new_terms') throw new UserFacingError(`--window: rule "${rule.name}" is a ${rule.type} rule; aggregation requests exist for new_terms rules and query rules with alert_suppression only`);
-    const req = newTermsAggregationRequests(rule, opts.window, { queryAst: ast, fieldTypes, ...(exceptionFilter !== undefined && { exceptionFilter }), ...(opts.terms !== undefined && { terms: opts.terms }) });
+    const req = newTermsAggregationRequests(rule, opts.window, { queryAst: ast, types, ...(exceptionFilter !== undefined && { exceptionFilter }), ...(opts.terms !== undefined && { terms: opts.terms }) });
     const requests = windowRequests(rule, req);
     if (opts.body) {
       text = `${JSON.stringify({ window: req.window, requests: requests.map((r) => ({ title: r.title, method: r.method, path: r.path, body: r.body })) }, null, 2)}\n`;

@@ -13,6 +13,7 @@ import { renderDiagnostics } from '../output/summary.js';
 import { problemDiagnostics } from './diagnostics.js';
 import { evaluableVersions } from '../rule/versions.js';
 import { loadVersions } from './compare.js';
+import { queryTypeTable, resolveFieldTypes } from './field-types.js';
 import { EXIT_OK, UserFacingError } from './exit.js';
 
 export interface ExplainVersionsOptions {
@@ -20,11 +21,15 @@ export interface ExplainVersionsOptions {
   matchesOnly: boolean;
   color?: boolean | undefined;
   strict: boolean;
+  mapping?: string | undefined;
 }
 
 export async function runExplainAllVersions(inputs: string[], opts: ExplainVersionsOptions): Promise<number> {
   const versions = loadVersions(evaluableVersions());
-  const verdictsOf = createVersionVerdicts(versions);
+  // Field types as scan reads them (--mapping, else Elastic Defend's process data stream).
+  const fieldTypes = resolveFieldTypes(versions[0]!.rule, opts.mapping);
+  for (const v of versions) queryTypeTable(v.ast, fieldTypes);
+  const verdictsOf = createVersionVerdicts(versions, { fieldTypes });
   const chalk = createChalk({ ...(opts.color !== undefined && { flag: opts.color }), env: process.env, isTTY: process.stdout.isTTY === true });
   guardStream(process.stderr);
   const out = stdoutSink();

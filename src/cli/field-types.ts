@@ -45,12 +45,12 @@ export function ruleFields(rule: Rule, ast: KueryNode): string[] {
   return [...out];
 }
 
-/** `field  type (ignore_above N, normalizer X)` lines, saying where a field's type is assumed. */
+/** `field  type (ignore_above N, normalizer X, format F)` lines, saying where a field's type is assumed. */
 export function describeFieldTypes(fields: readonly string[], types: FieldTypes): string[] {
   const width = Math.max(...fields.map((f) => f.length));
   return fields.map((f) => {
     const m = fieldMappingOf(types, f);
-    const opts = [m.ignore_above !== undefined ? `ignore_above ${m.ignore_above}` : '', m.normalizer ? `normalizer ${m.normalizer}` : '', m.scaling_factor !== undefined ? `scaling_factor ${m.scaling_factor}` : '']
+    const opts = [m.ignore_above !== undefined ? `ignore_above ${m.ignore_above}` : '', m.normalizer ? `normalizer ${m.normalizer}` : '', m.scaling_factor !== undefined ? `scaling_factor ${m.scaling_factor}` : '', m.format !== undefined ? `format ${m.format}` : '']
       .filter(Boolean)
       .join(', ');
     const conflict = types.conflicts.some((c) => c.field === f) ? ' [mapping conflict]' : '';
@@ -72,9 +72,4 @@ export function queryTypeTable(ast: KueryNode, types: FieldTypes): FieldTypeTabl
     throw e;
   }
   return table;
-}
-
-/** Field → Elasticsearch type for the query's fields the types know, as `dsl` models the data view. */
-export function dataViewTypes(ast: KueryNode, types: FieldTypes): Record<string, string> {
-  return Object.fromEntries(Object.entries(fieldTypeTable(types, queryFields(ast))).map(([f, m]) => [f, m.type]));
 }

@@ -39,6 +39,7 @@ import { defaultFormat, libraryOptions, withExplanation } from './scan.js';
 import { defaultMode } from '../engine/scan-files.js';
 import type { ScanOptions as EngineOptions } from '../engine/scan.js';
 import { detectionSection, inputSection } from './scan-summary.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 function followSection(s: FollowSummary): SummarySection {
   return {
@@ -162,7 +163,17 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
 
   // One thread: the stream is read as it comes, and the probe of passed-over lines runs here.
   // The scan's read: the query by field types, the typed prefilter (engine/rule-read-spec.ts).
-  const scanJob = createScanJob(withFilterErrors(rule, () => ruleReadSpec(rule, { query: active.ast, fieldTypes: engine.fieldTypes, prefilter: opts.prefilter && !opts.strict, ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }) })).spec);
+  const scanJob = createScanJob(
+    withFilterErrors(rule, () =>
+      ruleReadSpec(rule, {
+        query: active.ast,
+        fieldTypes: engine.fieldTypes,
+        prefilter: opts.prefilter && !opts.strict,
+        now: engine.now?.getTime() ?? defaultQueryNow(),
+        ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }),
+      }),
+    ).spec,
+  );
   const job = withWatermarkProbe(scanJob.job, timestampFieldsOf(rule), (ms) => follower.observe(ms));
   const input = readInputs(inputs, job, acct, { threads: 1, live: true });
 

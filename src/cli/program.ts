@@ -135,6 +135,7 @@ export function buildProgram(): Command {
     .option('--runs <file>', 'explicit run times, one ISO time per line, for every version')
     .option('--rule-uuid <uuid>', "the rule's saved-object id in Kibana (alert ids depend on it)")
     .option('--space <id>', 'Kibana space id', 'default')
+    .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (one or several indices); default ECS + Elastic Defend process data stream')
     .option('--strict', 'stop at the first malformed input line (exit 2)', false)
     .option('--no-prefilter', 'parse every line (no raw-bytes literal prefilter)')
     .option('--exit-zero', 'exit 0 even when the versions disagree', false)

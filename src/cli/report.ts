@@ -44,6 +44,7 @@ import { queryTypeTable } from './field-types.js';
 import { expandInputs, inputVerdicts } from './input-report.js';
 import { Interrupted, keptMessage, trapStopSignals } from './interrupt.js';
 import { stateSessionFor } from './state-session.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 const require = createRequire(import.meta.url);
 
@@ -75,9 +76,11 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
   const readQuery = positive ?? ast;
   const prefilterOn = opts.prefilter && !opts.strict;
   // The scan's read (engine/rule-read-spec.ts): the query by field types, the typed prefilter.
-  const read = withFilterErrors(rule, () => ruleReadSpec(rule, { query: readQuery, fieldTypes: engineOpts.fieldTypes, prefilter: prefilterOn, ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }) }));
+  // `now` in date clauses: one instant for the reader, the predicate and the explanations.
+  const now = engineOpts.now?.getTime() ?? defaultQueryNow();
+  const read = withFilterErrors(rule, () => ruleReadSpec(rule, { query: readQuery, fieldTypes: engineOpts.fieldTypes, prefilter: prefilterOn, now, ...(active.exceptionFilter !== undefined && { exceptionFilter: active.exceptionFilter }) }));
   const typeTable = engineOpts.fieldTypes === undefined ? undefined : queryTypeTable(ast, engineOpts.fieldTypes);
-  const matches = compileKql(ast, typeTable === undefined ? {} : { fieldTypes: typeTable });
+  const matches = compileKql(ast, typeTable === undefined ? { now } : { fieldTypes: typeTable, now });
   const explain = (source: unknown) => summarizeExplanation(explainKql(ast, source, typeTable));
   const pf: Prefilter | null = read.spec.prefilter;
   const prefilterState = !opts.prefilter ? 'off (--no-prefilter)' : opts.strict ? 'off (--strict parses every line)' : pf === null ? 'none: the query has no required literal' : '';

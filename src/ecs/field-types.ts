@@ -26,6 +26,8 @@ export interface FieldMapping {
   ignore_above?: number;
   normalizer?: string;
   scaling_factor?: number;
+  /** A date field's formats (`||` list); default strict_date_optional_time||epoch_millis (ecs/date-field.ts). */
+  format?: string;
 }
 
 /** Kibana's field type family (kbn-field-types castEsToKbnFieldTypeName): a conflict is between families. */
@@ -102,4 +104,12 @@ export function fieldTypeTable(types: FieldTypes, fields: readonly string[]): Re
     if (m !== undefined) out[f] = m;
   }
   return out;
+}
+
+/**
+ * The data view Kibana's detection engine resolves a query against: the query's fields that the
+ * types know, each with its Elasticsearch type (field caps); fields none knows are absent.
+ */
+export function dataViewTypes(types: FieldTypes, fields: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(fieldTypeTable(types, fields)).map(([f, m]) => [f, m.type]));
 }

@@ -74,6 +74,7 @@ function mappingOf(def: Record<string, unknown>): FieldMapping {
   if (typeof def['ignore_above'] === 'number') m.ignore_above = def['ignore_above'];
   if (typeof def['normalizer'] === 'string') m.normalizer = def['normalizer'];
   if (typeof def['scaling_factor'] === 'number') m.scaling_factor = def['scaling_factor'];
+  if (typeof def['format'] === 'string') m.format = def['format'];
   return m;
 }
 

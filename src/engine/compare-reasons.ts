@@ -21,6 +21,9 @@ import { toKqlText } from '../kql/clause-text.js';
 import { queryClauses } from '../kql/clauses.js';
 import { compileKql, type EventPredicate } from '../kql/compile.js';
 import { explainKql, type Explanation } from '../kql/explain.js';
+import type { FieldTypeTable } from '../kql/compile-typed.js';
+import { queryFields } from '../kql/query-fields.js';
+import { fieldTypeTable, type FieldTypes } from '../ecs/field-types.js';
 import { compileIndexFilter } from '../rule/index-patterns.js';
 import type { Rule } from '../rule/schema.js';
 import { fixedOffset, parseNamedDateMath } from './datemath.js';
@@ -47,22 +50,38 @@ export interface DifferenceReason {
 export interface ReasonContext {
   versions: readonly VersionUnderTest[];
   records: readonly EventRecord[];
+  /** How the versions' clauses read the events (the comparer's field types and clock). */
+  typing?: ClauseTyping;
 }
 
+/** Field types and `now` for evaluating and explaining clauses, as the versions' predicates do. */
+export interface ClauseTyping {
+  fieldTypes?: FieldTypes | undefined;
+  now?: number | undefined;
+}
+
+const UNTYPED: ClauseTyping = {};
+
 interface Compiled {
+  typing: ClauseTyping;
+  table: FieldTypeTable | undefined;
   clauses: Array<{ node: KueryNode; test: EventPredicate }>;
   exclusions: Array<{ node: KueryNode; test: EventPredicate }>;
 }
 
 const compiledClauses = new WeakMap<KueryNode, Compiled>();
 
-function clausesOf(ast: KueryNode): Compiled {
+function clausesOf(ast: KueryNode, typing: ClauseTyping = UNTYPED): Compiled {
   let c = compiledClauses.get(ast);
-  if (!c) {
+  if (!c || c.typing !== typing) {
     const parts = queryClauses(ast);
+    const table = typing.fieldTypes === undefined ? undefined : fieldTypeTable(typing.fieldTypes, queryFields(ast));
+    const opts = { ...(table !== undefined && { fieldTypes: table }), ...(typing.now !== undefined && { now: typing.now }) };
     c = {
-      clauses: parts.clauses.map((node) => ({ node, test: compileKql(node) })),
-      exclusions: parts.exclusions.map((node) => ({ node, test: compileKql(node) })),
+      typing,
+      table,
+      clauses: parts.clauses.map((node) => ({ node, test: compileKql(node, opts) })),
+      exclusions: parts.exclusions.map((node) => ({ node, test: compileKql(node, opts) })),
     };
     compiledClauses.set(ast, c);
   }
@@ -96,8 +115,8 @@ function evidenceOf(e: Explanation, out: Map<string, string[]> = new Map()): Map
 
 const shown = (vs: readonly string[]): string => (vs.length === 1 ? JSON.stringify(vs[0]) : `[${vs.map((v) => JSON.stringify(v)).join(', ')}]`);
 
-function evidenceText(node: KueryNode, source: unknown): string {
-  return [...evidenceOf(explainKql(node, source))]
+function evidenceText(node: KueryNode, source: unknown, table?: FieldTypeTable): string {
+  return [...evidenceOf(explainKql(node, source, table))]
     .slice(0, 3)
     .map(([f, vs]) => (vs.length === 0 ? `${f} missing` : `${f} = ${shown(vs)}`))
     .join(', ');
@@ -107,11 +126,11 @@ function evidenceText(node: KueryNode, source: unknown): string {
  * The exclusion (one alternative of a top-level `not`) that drops `source` although every positive
  * clause of `ast` holds, with the event's values of its fields; undefined when none does.
  */
-export function firingExclusion(ast: KueryNode, source: unknown): { clause: string; evidence: string } | undefined {
-  const c = clausesOf(ast);
+export function firingExclusion(ast: KueryNode, source: unknown, typing?: ClauseTyping): { clause: string; evidence: string } | undefined {
+  const c = clausesOf(ast, typing);
   if (!c.clauses.every((x) => x.test(source))) return undefined;
   const hit = c.exclusions.find((x) => x.test(source));
-  return hit ? { clause: toKqlText(hit.node), evidence: evidenceText(hit.node, source) } : undefined;
+  return hit ? { clause: toKqlText(hit.node), evidence: evidenceText(hit.node, source, c.table) } : undefined;
 }
 
 const short = (kql: string, max = 100): string => (kql.length > max ? `${kql.slice(0, max - 1)}…` : kql);
@@ -231,19 +250,19 @@ function explainSilence(ctx: ReasonContext, r: EventRecord, silent: number, loud
   }
 
   if (!r.matched[silent]) {
-    const c = clausesOf(S.ast);
+    const c = clausesOf(S.ast, ctx.typing);
     const positivesHold = c.clauses.every((x) => x.test(src));
     const firing = positivesHold ? c.exclusions.find((x) => x.test(src)) : undefined;
     if (firing) {
       const clause = toKqlText(firing.node);
-      const evidence = evidenceText(firing.node, src);
+      const evidence = evidenceText(firing.node, src, c.table);
       const text = change === 'lost' ? `exclusion now fires: ${short(clause)} (${evidence})` : `exclusion no longer fires: ${short(clause)} (${evidence}), excluded by ${vS} only`;
       return { kind: 'exclusion', version: S.version, text, clause, evidence };
     }
     const failing = c.clauses.find((x) => !x.test(src));
     const node = failing?.node ?? S.ast;
     const clause = toKqlText(node);
-    const evidence = evidenceText(node, src);
+    const evidence = evidenceText(node, src, c.table);
     const text =
       change === 'lost'
         ? `clause no longer holds: ${vS} requires ${short(clause)} (${evidence})`

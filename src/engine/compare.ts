@@ -18,6 +18,8 @@
 import type { SourceEvent } from '../io/types.js';
 import type { KueryNode } from '../kql/ast.js';
 import { compileKql, type EventPredicate } from '../kql/compile.js';
+import { queryFields } from '../kql/query-fields.js';
+import { fieldTypeTable } from '../ecs/field-types.js';
 import { compileIndexFilter, type IndexFilter } from '../rule/index-patterns.js';
 import type { Rule } from '../rule/schema.js';
 import { eventIdentity } from './alert-id.js';
@@ -25,6 +27,7 @@ import type { AlertContext, AlertDocument, AlertInput } from './alert.js';
 import { formatTime } from '../ecs/time.js';
 import { explainDifference, type DifferenceReason } from './compare-reasons.js';
 import { createScanner, type ScanOptions, type ScanResult, type Scanner } from './scan.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 export interface VersionUnderTest {
   version: number;
@@ -131,10 +134,15 @@ const identityKey = (index: string, id: string): string => `${index}\u0000${id}`
 
 export function createComparer(versions: readonly VersionUnderTest[], opts: CompareOptions): Comparer {
   if (versions.length === 0) throw new Error('createComparer: no versions');
+  // Field types (opts.fieldTypes): each version's query evaluated by type, as `scan` does; `now` of
+  // date clauses is the comparer's clock, one instant for every version.
+  const now = opts.now?.getTime() ?? defaultQueryNow();
+  // The reasons for differences read the clauses the same way (compare-reasons.ts).
+  const typing = { fieldTypes: opts.fieldTypes, now };
   const lanes: Lane[] = versions.map((v) => ({
     v,
     inIndex: compileIndexFilter(v.rule.index),
-    matches: compileKql(v.ast),
+    matches: compileKql(v.ast, opts.fieldTypes === undefined ? {} : { fieldTypes: fieldTypeTable(opts.fieldTypes, queryFields(v.ast)), now }),
     // Each version alerts the way its rule type does, as `scan --rule-version N` would by default.
     scanner: createScanner(v.rule, { ...opts, mode: v.rule.type }),
     matched: 0,
@@ -169,7 +177,7 @@ export function createComparer(versions: readonly VersionUnderTest[], opts: Comp
       alerts: results[k]!.alerts.length,
       result: results[k]!,
     }));
-    const context = { versions, records };
+    const context = { versions, records, typing };
     const pairs: PairOutcome[] = [];
     for (let k = 1; k < lanes.length; k++) {
       const a = k - 1;

@@ -8,6 +8,7 @@
  * parseMath) and `x-pack/platform/plugins/shared/alerting/common/parse_duration.ts`.
  */
 import { parseIsoTime } from '../ecs/time.js';
+import { FIXED_UNIT_MS, plusMonthsUtc, startOfUtc } from '../ecs/calendar.js';
 
 export type DateMathUnit = 'y' | 'M' | 'w' | 'd' | 'h' | 'm' | 's';
 const UNITS: readonly DateMathUnit[] = ['y', 'M', 'w', 'd', 'h', 'm', 's'];
@@ -21,13 +22,7 @@ export interface DateMath {
   ops: DateMathOp[];
 }
 
-const FIXED_MS: Record<Exclude<DateMathUnit, 'M' | 'y'>, number> = {
-  w: 7 * 86_400_000,
-  d: 86_400_000,
-  h: 3_600_000,
-  m: 60_000,
-  s: 1000,
-};
+const FIXED_MS = FIXED_UNIT_MS;
 
 /** Parses a date-math expression, or undefined when Kibana's parser would return an invalid date. */
 export function parseDateMath(text: string): DateMath | undefined {
@@ -65,34 +60,9 @@ export function parseDateMath(text: string): DateMath | undefined {
   return { text, anchor, ops };
 }
 
-function addCalendar(ms: number, months: number): number {
-  // moment clamps the day to the target month's last day (Jan 31 + 1M = Feb 28/29).
-  const d = new Date(ms);
-  const day = d.getUTCDate();
-  const target = new Date(ms);
-  target.setUTCDate(1);
-  target.setUTCMonth(target.getUTCMonth() + months);
-  const last = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(day, last));
-  return target.getTime();
-}
-
-function startOf(ms: number, unit: DateMathUnit): number {
-  const d = new Date(ms);
-  switch (unit) {
-    case 'y':
-      return Date.UTC(d.getUTCFullYear(), 0, 1);
-    case 'M':
-      return Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
-    case 'w': {
-      // moment's default (en) locale starts weeks on Sunday.
-      const dayStart = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
-      return dayStart - d.getUTCDay() * 86_400_000;
-    }
-    default:
-      return ms - (((ms % FIXED_MS[unit]) + FIXED_MS[unit]) % FIXED_MS[unit]);
-  }
-}
+// moment clamps the day to the target month's last day; its default (en) locale starts weeks on Sunday.
+const addCalendar = plusMonthsUtc;
+const startOf = (ms: number, unit: DateMathUnit): number => startOfUtc(ms, unit, 0);
 
 /** Evaluates a parsed expression with `now` forced to `now` (epoch ms). */
 export function evalDateMath(dm: DateMath, now: number): number {

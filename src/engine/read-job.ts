@@ -31,10 +31,12 @@ export interface ReadJobSpec {
    * checked; an event must match it too (buildEsQuery ANDs them with the query).
    */
   filters?: JsonObject;
+  /** The evaluation time (epoch ms) of `now` in date clauses: one instant for every worker. */
+  now?: number;
 }
 
 function compileQuery(spec: ReadJobSpec): (event: unknown) => boolean {
-  const query = compileKqlTree(spec.query, spec.fieldTypes === undefined ? {} : { fieldTypes: spec.fieldTypes });
+  const query = compileKqlTree(spec.query, { ...(spec.fieldTypes !== undefined && { fieldTypes: spec.fieldTypes }), ...(spec.now !== undefined && { now: spec.now }) });
   if (spec.filters === undefined) return query;
   const filters = compileDslQuery(spec.filters, { ignoreAbove: ECS_KEYWORD_IGNORE_ABOVE, ...(spec.fieldTypes !== undefined && { fieldTypes: spec.fieldTypes }) });
   return (e) => query(e) && filters(e);

@@ -23,6 +23,8 @@ export interface RuleReadOptions {
   prefilter: boolean;
   /** The negated filter of the rule's exception lists (rule/exceptions.ts), ANDed like the rule's filters. */
   exceptionFilter?: RuleFilter;
+  /** The evaluation time (epoch ms) of `now` in date clauses, the same in every worker. */
+  now?: number;
 }
 
 export interface RuleReadSpec {
@@ -50,6 +52,7 @@ export function ruleReadSpec(rule: Rule, opts: RuleReadOptions): RuleReadSpec {
     indexPatterns: rule.index,
     ...(typeTable !== undefined && { fieldTypes: typeTable }),
     ...(filters.clause !== undefined && { filters: filters.clause }),
+    ...(opts.now !== undefined && { now: opts.now }),
   };
   return { spec, typeTable };
 }

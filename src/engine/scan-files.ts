@@ -24,6 +24,7 @@ import { ScanConfigError } from './scan-config.js';
 import { createScanner, type ScanOptions, type ScanResult } from './scan.js';
 import { createTimeFilter } from './time-filter.js';
 import { timestampFieldsOf } from '../ecs/time.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 /** A scan end to end: the rule, the engine's options (mode, schedule, state) and how to read. */
 export interface ScanFilesOptions extends Omit<ScanOptions, 'mode'> {
@@ -117,10 +118,13 @@ export function createFileScan(inputs: readonly string[], options: ScanFilesOpti
   const ruleUuid = engine.ruleUuid ?? rule.id;
   const scanner = createScanner(rule, { ...engine, mode, ...(ruleUuid !== undefined && { ruleUuid }) });
   // Strict parses every line, so nothing a prefilter passes over can hide a malformed one.
+  // `now` in date clauses: ScanOptions.now when given, else the process's query clock (the one
+  // explain reads), one instant for every worker and run.
+  const now = engine.now?.getTime() ?? defaultQueryNow();
   let spec;
   try {
     // The rule's Kibana filters (and exception lists) narrow the query as buildEsQuery ANDs them.
-    spec = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict, ...(exceptionFilter !== undefined && { exceptionFilter }) }).spec;
+    spec = ruleReadSpec(rule, { query: ast, fieldTypes: engine.fieldTypes, prefilter: prefilter && !strict, now, ...(exceptionFilter !== undefined && { exceptionFilter }) }).spec;
   } catch (e) {
     if (e instanceof DslQueryError) throw new ScanConfigError(`rule "${rule.name}": filters: ${e.message}`);
     throw e;

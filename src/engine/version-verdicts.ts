@@ -7,7 +7,9 @@ import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import { compileIndexFilter, type IndexFilter } from '../rule/index-patterns.js';
 import type { SourceEvent } from '../io/types.js';
 import type { VersionUnderTest } from './compare.js';
-import { firingExclusion } from './compare-reasons.js';
+import { firingExclusion, type ClauseTyping } from './compare-reasons.js';
+import { fieldTypeTable } from '../ecs/field-types.js';
+import { queryFields } from '../kql/query-fields.js';
 
 export interface VersionVerdict {
   version: number;
@@ -24,18 +26,20 @@ export interface VerdictGroup {
   why: string;
 }
 
-export function createVersionVerdicts(versions: readonly VersionUnderTest[]): (ev: SourceEvent) => VersionVerdict[] {
+/** `typing`: the field types (and `now`) the versions' queries read events with; default keywords. */
+export function createVersionVerdicts(versions: readonly VersionUnderTest[], typing: ClauseTyping = {}): (ev: SourceEvent) => VersionVerdict[] {
   const filters: IndexFilter[] = versions.map((v) => compileIndexFilter(v.rule.index));
+  const tables = versions.map((v) => (typing.fieldTypes === undefined ? undefined : fieldTypeTable(typing.fieldTypes, queryFields(v.ast))));
   return (ev) =>
     versions.map((v, k) => {
       const inIndex = filters[k]!(ev.index);
-      const summary = summarizeExplanation(explainKql(v.ast, ev.source));
+      const summary = summarizeExplanation(explainKql(v.ast, ev.source, tables[k]));
       if (!inIndex) {
         const also = summary.matched ? 'its query matches' : `and ${summary.text}`;
         return { version: v.version, inIndex, matched: false, why: `index ${JSON.stringify(ev.index)} is outside ${v.rule.index.join(', ')} (${also})` };
       }
       // Name the one excluded condition that fired rather than the whole (long) `not (…)`.
-      const fired = summary.failure?.reason === 'exclusion' ? firingExclusion(v.ast, ev.source) : undefined;
+      const fired = summary.failure?.reason === 'exclusion' ? firingExclusion(v.ast, ev.source, typing) : undefined;
       const why = fired ? `excluded by ${fired.clause} (${fired.evidence})` : summary.text;
       return { version: v.version, inIndex, matched: summary.matched, why };
     });

@@ -38,6 +38,7 @@ import { compileRangeBound } from './range.js';
 import { compileTypedTree, needsTypes, type FieldTypeTable } from './compile-typed.js';
 import { compileWildcardMatcher, isLoneWildcard, wildcardAsText } from './wildcard.js';
 import { existsTest, queryTerm, rangeBoundText } from './value-term.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 import {
   ECS_KEYWORD_IGNORE_ABOVE,
   compileFieldVisitor,
@@ -56,6 +57,11 @@ export interface CompileKqlOptions {
    * evaluated by type (kql/compile-typed.ts). Fields not in the table are keywords as above.
    */
   fieldTypes?: FieldTypeTable;
+  /**
+   * The evaluation time (epoch ms) of `now` in date math on date fields (kql/date-clauses.ts);
+   * default the process's query clock (ecs/query-clock.ts), which explain uses too.
+   */
+  now?: number;
 }
 
 /** A compiled query: whether an ECS document (`_source`) matches. */
@@ -71,7 +77,7 @@ const always: EventPredicate = () => true;
  */
 export function compileKqlTree(ast: KueryNode, options: CompileKqlOptions = {}): EventPredicate {
   const ignoreAbove = options.ignoreAbove ?? ECS_KEYWORD_IGNORE_ABOVE;
-  if (options.fieldTypes !== undefined && needsTypes(ast, options.fieldTypes)) return compileTypedTree(ast, options.fieldTypes, compileNode, ignoreAbove);
+  if (options.fieldTypes !== undefined && needsTypes(ast, options.fieldTypes)) return compileTypedTree(ast, options.fieldTypes, compileNode, ignoreAbove, options.now ?? defaultQueryNow());
   return compileNode(ast, ignoreAbove);
 }
 

@@ -9,6 +9,7 @@ import { isPlainKeyword } from './typed-clauses.js';
 import { typedLeafTest } from './explain-typed.js';
 import { compileFieldVisitor, isPlainObject, ECS_KEYWORD_IGNORE_ABOVE } from '../ecs/fields.js';
 import type { FieldMapping } from '../ecs/field-types.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 export type EventPredicate = (event: unknown) => boolean;
 
@@ -44,7 +45,8 @@ export function needsTypes(ast: KueryNode, table: FieldTypeTable, prefix = ''): 
   }
 }
 
-export function compileTypedTree(ast: KueryNode, table: FieldTypeTable, keyword: KeywordClauseCompiler, defaultIgnoreAbove: number): EventPredicate {
+/** `now`: the evaluation time (epoch ms) of date math in clauses on date fields. */
+export function compileTypedTree(ast: KueryNode, table: FieldTypeTable, keyword: KeywordClauseCompiler, defaultIgnoreAbove: number, now: number = defaultQueryNow()): EventPredicate {
   const compile = (node: KueryNode, prefix: string): EventPredicate => {
     switch (node.function) {
       case 'and': {
@@ -72,7 +74,7 @@ export function compileTypedTree(ast: KueryNode, table: FieldTypeTable, keyword:
         if (name === undefined || m === undefined) return keyword(node, defaultIgnoreAbove);
         if (isPlainKeyword(m)) return keyword(node, m.ignore_above ?? Number.MAX_SAFE_INTEGER);
         // One definition of a typed clause's test, shared with explain (kql/explain-typed.ts).
-        const test = typedLeafTest(node, table, prefix) ?? ((): never => { throw new Error(`internal error: ${node.function} on ${name} is not typed`); })();
+        const test = typedLeafTest(node, table, prefix, now) ?? ((): never => { throw new Error(`internal error: ${node.function} on ${name} is not typed`); })();
         const visit = compileFieldVisitor(name);
         return (e) => visit(e, test);
       }

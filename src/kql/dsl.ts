@@ -4,49 +4,32 @@
  * and `es_query/{from_kuery,build_es_query}.ts` (elastic/kibana, src/platform/packages/shared/kbn-es-query);
  * the code here is written from their described behaviour, not copied.
  *
- * The data view Kibana resolves fields against is modelled by a plain field → type map: the detection
- * engine loads field caps for the fields the query names, so each field has real ES types, and only a
- * field whose type is exactly `keyword` gets a `term` / `wildcard` query.
+ * The data view Kibana resolves fields against: the detection engine loads field caps for the fields
+ * the query names (get_query_filter_load_fields.ts), so each field has its real Elasticsearch type,
+ * and only a field whose type is exactly `keyword` gets a `term` / `wildcard` query. Here the data
+ * view is drawn from the one field-type model (ecs/field-types.ts: ECS, Elastic Defend, or a
+ * `--mapping` file), the same types the compiled predicate evaluates with.
  */
 import type { Json, JsonObject } from '../ecs/fields.js';
 import type { KueryNode, ValueNode } from './ast.js';
 import { compileWildcardMatcher, isLoneWildcard, toQueryStringPattern, wildcardAsText } from './wildcard.js';
+import { queryFields } from './query-fields.js';
+import { dataViewTypes, ecsFieldTypes, kibanaFieldType, type FieldTypes as FieldTypeModel } from '../ecs/field-types.js';
 
 export { toQueryStringPattern };
 
-/** Field name → Elasticsearch type, standing in for the data view's field list. */
+/** Field name → Elasticsearch type: the data view's field list. */
 export type FieldTypes = Readonly<Record<string, string>>;
-
-/**
- * ECS types of the fields the built-in rule and its new_terms/timestamp logic use (elastic/ecs
- * generated/ecs/ecs_flat.yml: keyword, except command lines, which ECS maps as `wildcard`). A field not listed here is treated as absent from the data view.
- */
-export const ECS_FIELD_TYPES: FieldTypes = Object.freeze({
-  '@timestamp': 'date',
-  'event.ingested': 'date',
-  'event.action': 'keyword',
-  'event.category': 'keyword',
-  'event.type': 'keyword',
-  'event.module': 'keyword',
-  'event.dataset': 'keyword',
-  'host.id': 'keyword',
-  'host.name': 'keyword',
-  'host.os.type': 'keyword',
-  'process.name': 'keyword',
-  'process.args': 'keyword',
-  'process.executable': 'keyword',
-  'process.command_line': 'wildcard',
-  'process.parent.name': 'keyword',
-  'process.parent.executable': 'keyword',
-  'process.parent.args': 'keyword',
-  'process.parent.command_line': 'wildcard',
-  'user.name': 'keyword',
-});
 
 /** How KQL becomes DSL: field types standing in for the data view, and the date-range time zone. */
 export interface DslOptions {
-  /** The data view's field types; defaults to ECS_FIELD_TYPES. Spread ECS_FIELD_TYPES to extend it. */
+  /**
+   * The data view as field → Elasticsearch type (wildcard field names expand over its names).
+   * Default: the query's fields looked up in `types`.
+   */
   fieldTypes?: Record<string, string>;
+  /** The field-type model the default data view is drawn from; default ECS's types (ecsFieldTypes). */
+  types?: FieldTypeModel;
   /**
    * Kibana's `dateFormatTZ`, added as `time_zone` to date range queries. The detection engine sets
    * `Zulu` (SEC/utils/get_query_filter_load_fields.ts), hence the default.
@@ -90,6 +73,9 @@ function literalValue(node: ValueNode): Json {
   return node.type === 'wildcard' ? wildcardAsText(node.value) : node.value;
 }
 
+/** Kibana's `field.type === 'date'` is the family: `date` and `date_nanos` (kbn-field-types). */
+const isDateField = (esType: string | undefined): boolean => esType !== undefined && kibanaFieldType(esType) === 'date';
+
 /** Epoch values are absolute and get no time zone (is.ts / range.ts). */
 function isEpoch(v: Json): boolean {
   return typeof v === 'number' || (typeof v === 'string' && /^\d+$/.test(v));
@@ -124,7 +110,7 @@ function isToDsl(fieldArg: ValueNode, valueArg: ValueNode, ctx: Context): DslQue
         ? { wildcard: { [field.name]: { value: pattern } } }
         : { query_string: { fields: [field.name], query: pattern } };
     }
-    if (field.type === 'date') {
+    if (isDateField(field.type)) {
       return { range: { [field.name]: { gte: value, lte: value, ...timeZone(ctx, value) } } };
     }
     if (isKeyword) return { term: { [field.name]: { value } } };
@@ -136,7 +122,7 @@ function isToDsl(fieldArg: ValueNode, valueArg: ValueNode, ctx: Context): DslQue
 function rangeToDsl(fieldArg: ValueNode, op: string, valueArg: ValueNode, ctx: Context): DslQuery {
   const value = literalValue(valueArg);
   const clauses = resolveFields(fieldArg, ctx).map((field): DslQuery => {
-    if (field.type === 'date') {
+    if (isDateField(field.type)) {
       return { range: { [field.name]: { [op]: value, ...timeZone(ctx, value) } } };
     }
     return { range: { [field.name]: { [op]: value } } };
@@ -171,9 +157,9 @@ function nodeToDsl(node: KueryNode, ctx: Context): DslQuery {
   }
 }
 
-function contextOf(opts: DslOptions | undefined): Context {
+function contextOf(ast: KueryNode, opts: DslOptions | undefined): Context {
   return {
-    fieldTypes: opts?.fieldTypes ?? ECS_FIELD_TYPES,
+    fieldTypes: opts?.fieldTypes ?? dataViewTypes(opts?.types ?? ecsFieldTypes(), queryFields(ast)),
     dateFormatTZ: opts && 'dateFormatTZ' in opts ? opts.dateFormatTZ : 'Zulu',
     nestedPath: undefined,
   };
@@ -181,7 +167,7 @@ function contextOf(opts: DslOptions | undefined): Context {
 
 /** One KQL node as a query clause: Kibana's `toElasticsearchQuery(node, dataView, config)`. */
 export function toElasticsearchQuery(ast: KueryNode, opts?: DslOptions): DslQuery {
-  return nodeToDsl(ast, contextOf(opts));
+  return nodeToDsl(ast, contextOf(ast, opts));
 }
 
 export type BoolQueryBody = {

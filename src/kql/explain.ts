@@ -13,7 +13,7 @@ import { compileRangeBound } from './range.js';
 import { existsTest, queryTerm, rangeBoundText } from './value-term.js';
 import { compileWildcardMatcher, isLoneWildcard } from './wildcard.js';
 import type { FieldTypeTable } from './compile-typed.js';
-import { typedLeafTest } from './explain-typed.js';
+import { typedExpectation, typedLeafTest } from './explain-typed.js';
 
 interface Base {
   /** The node as KQL text. */
@@ -38,6 +38,8 @@ export interface LeafExplanation extends Base {
   expected: string;
   /** One entry per concrete field (several for wildcard field names and value-only queries). */
   fields: FieldEvidence[];
+  /** What a typed clause accepts when its text alone does not say it: a date clause's instants. */
+  accepts?: string;
 }
 
 export interface MatchAllExplanation extends Base {
@@ -154,6 +156,12 @@ function leaf(
 export function explainKql(ast: KueryNode, event: unknown, types?: FieldTypeTable, prefix = ''): Explanation {
   const node = ast;
   const typed = typedLeafTest(node, types, prefix);
+  const accepts = typed === undefined ? undefined : typedExpectation(node, types, prefix);
+  const explained = explainNode(node, event, types, prefix, typed);
+  return accepts !== undefined && (explained.kind === 'is' || explained.kind === 'range') ? { ...explained, accepts } : explained;
+}
+
+function explainNode(node: KueryNode, event: unknown, types: FieldTypeTable | undefined, prefix: string, typed: ((value: unknown) => boolean) | undefined): Explanation {
   switch (node.function) {
     case 'and':
     case 'or': {

@@ -23,7 +23,8 @@
  *   compare doc tokens as keywords.
  * - exists: the field has an indexed value: for keyword within ignore_above; for the other types a
  *   valid value ("" counts for text).
- * Other types (date, geo, …) are read as keywords here.
+ * - date, date_nanos: kql/date-clauses.ts (ranges over the field's formats, date math, `now`).
+ * Other types (geo, …) are read as keywords here.
  */
 import ipaddr from 'ipaddr.js';
 import type { RangeOperator, ValueNode } from './ast.js';
@@ -34,6 +35,9 @@ import { isPlainObject, visitLeafValues } from '../ecs/fields.js';
 import type { FieldMapping } from '../ecs/field-types.js';
 import { standardTokens } from '../ecs/standard-analyzer.js';
 import { canonicalIp, ipBytes, termCodec } from '../ecs/typed-terms.js';
+import { DATE_TYPES } from '../ecs/date-field.js';
+import { dateExistsTest, dateIsTest, dateRangeTest } from './date-clauses.js';
+import { defaultQueryNow } from '../ecs/query-clock.js';
 
 export type ValueTest = (value: unknown) => boolean;
 
@@ -46,13 +50,14 @@ const NUMERIC = new Set(['long', 'integer', 'short', 'byte', 'unsigned_long', 'd
 const INTEGER = new Set(['long', 'integer', 'short', 'byte', 'unsigned_long']);
 const TEXT = new Set(['text', 'match_only_text']);
 
-export type TypeFamily = 'keyword' | 'numeric' | 'boolean' | 'ip' | 'text';
+export type TypeFamily = 'keyword' | 'numeric' | 'boolean' | 'ip' | 'text' | 'date';
 
 export function typeFamily(m: FieldMapping): TypeFamily {
   if (NUMERIC.has(m.type)) return 'numeric';
   if (m.type === 'boolean') return 'boolean';
   if (m.type === 'ip') return 'ip';
   if (TEXT.has(m.type)) return 'text';
+  if (DATE_TYPES.has(m.type)) return 'date';
   return 'keyword';
 }
 
@@ -78,11 +83,15 @@ export function keywordOf(m: FieldMapping): FieldMapping {
   return m.type === 'keyword' ? m : { type: 'keyword' };
 }
 
-/** `f:v` (value not a lone wildcard); `quoted` selects match_phrase. */
-export function typedIsTest(field: string, m: FieldMapping, value: ValueNode): ValueTest {
+/**
+ * `f:v` (value not a lone wildcard); `quoted` selects match_phrase. `now` (epoch ms) is the
+ * evaluation time of date math on date fields; default the process's query clock (ecs/query-clock.ts).
+ */
+export function typedIsTest(field: string, m: FieldMapping, value: ValueNode, now: number = defaultQueryNow()): ValueTest {
   const family = typeFamily(m);
   if (value.type === 'literal' && value.value === null) return () => false;
   if (family === 'text') return textIsTest(value);
+  if (family === 'date') return dateIsTest(field, m, value, now);
   if (value.type === 'wildcard') {
     if (family !== 'keyword') fail(field, m, `a wildcard query (${wildcardAsText(value.value)}) is refused on this type`);
     const codec = termCodec(keywordOf(m));
@@ -170,17 +179,19 @@ function textIsTest(value: ValueNode): ValueTest {
   };
 }
 
-export function typedExistsTest(m: FieldMapping): ValueTest {
+export function typedExistsTest(m: FieldMapping, field = ''): ValueTest {
   const family = typeFamily(m);
+  if (family === 'date') return dateExistsTest(field, m);
   if (family === 'text') return anyLeaf((v) => typeof v === 'string');
   const codec = termCodec(family === 'keyword' ? keywordOf(m) : m);
   return anyLeaf((v) => codec.term(v) !== undefined);
 }
 
-export function typedRangeTest(field: string, m: FieldMapping, op: RangeOperator, bound: ValueNode): ValueTest {
+export function typedRangeTest(field: string, m: FieldMapping, op: RangeOperator, bound: ValueNode, now: number = defaultQueryNow()): ValueTest {
   const text = literalText(bound);
   if (text === undefined) return () => false;
   const family = typeFamily(m);
+  if (family === 'date') return dateRangeTest(field, m, op, bound, now);
   switch (family) {
     case 'numeric': {
       if (text.trim() === '' || !Number.isFinite(Number(text))) fail(field, m, `range bound "${text}" is not a number (number_format_exception)`);

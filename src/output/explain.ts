@@ -126,7 +126,7 @@ export function renderExplanationTree(expl: Explanation, chalk: ChalkInstance, o
       case 'is':
       case 'exists':
       case 'range':
-        lines.push(`${head}${clause(e)}  ${evidenceText(chalk, e.fields, e.field)}`);
+        lines.push(`${head}${clause(e)}${e.accepts === undefined ? '' : chalk.dim(` (${e.accepts})`)}  ${evidenceText(chalk, e.fields, e.field)}`);
         return;
       case 'match_all':
         lines.push(`${head}${clause(e)}  ${chalk.dim('(matches every event)')}`);

@@ -96,6 +96,25 @@ describe('--mapping', () => {
     }
   });
 
+  it('rule show names a date field\'s format; an unreadable date in the query is a usage error naming it', async () => {
+    const t = tempDir();
+    try {
+      const mapping = { i: { mappings: { properties: { event: { properties: { created: { type: 'date', format: 'epoch_second' } } } } } } };
+      writeFileSync(t.path('mapping.json'), JSON.stringify(mapping));
+      writeFileSync(t.path('rule.json'), JSON.stringify({ ...RULE, query: 'event.created >= 1715680800' }));
+      const show = await runCli(['rule', 'show', '--rule', t.path('rule.json'), '--mapping', t.path('mapping.json')]);
+      expect(show.code).toBe(0);
+      expect(show.stderr).toMatch(/event\.created\s+date \(format epoch_second\)/);
+      writeFileSync(t.path('bad.json'), JSON.stringify({ ...RULE, query: 'event.created >= yesterday' }));
+      writeFileSync(t.path('e.ndjson'), '{}\n');
+      const bad = await runCli(['scan', '--rule', t.path('bad.json'), '--mapping', t.path('mapping.json'), t.path('e.ndjson')]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/field "event.created" is mapped as date: failed to parse date field \[yesterday\] with format \[epoch_second\]/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('a file that is not a mapping is a usage error naming it', async () => {
     const r = await runCli(['rule', 'show', '--mapping', 'package.json']);
     expect(r.code).toBe(2);

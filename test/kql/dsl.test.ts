@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { buildEsQuery, ECS_FIELD_TYPES, toElasticsearchQuery, toQueryStringPattern } from '../../src/kql/dsl.js';
+import { buildEsQuery, toElasticsearchQuery, toQueryStringPattern } from '../../src/kql/dsl.js';
+import { dataViewTypes, ecsFieldTypes } from '../../src/ecs/field-types.js';
 import type { KueryNode } from '../../src/kql/ast.js';
 import { and, is, lit, not, or, range, V210_AST, V211_AST, wc } from './helpers/ast.js';
 
@@ -143,10 +144,17 @@ describe('toElasticsearchQuery per node type', () => {
     });
   });
 
-  it('ships keyword types for every field the v210 query names', () => {
-    for (const f of ['event.category', 'host.os.type', 'event.type', 'event.action', 'process.name', 'process.args', 'process.parent.name']) {
-      expect(ECS_FIELD_TYPES[f]).toBe('keyword');
-    }
+  it('treats date_nanos as a date (Kibana\'s type family): a range, not a match', () => {
+    expect(toElasticsearchQuery(is('t', '2024-05-14'), { fieldTypes: { t: 'date_nanos' } })).toEqual(
+      should({ range: { t: { gte: '2024-05-14', lte: '2024-05-14', time_zone: 'Zulu' } } }),
+    );
+  });
+
+  it('draws its default data view from the field-type model: keyword for every field the v210 query names', () => {
+    const fields = ['event.category', 'host.os.type', 'event.type', 'event.action', 'process.name', 'process.args', 'process.parent.name'];
+    expect(Object.values(dataViewTypes(ecsFieldTypes(), fields))).toEqual(fields.map(() => 'keyword'));
+    expect(toElasticsearchQuery(is('process.pid', '5'))).toEqual(should({ match: { 'process.pid': '5' } }));
+    expect(dataViewTypes(ecsFieldTypes(), ['process.pid', 'not.an.ecs.field'])).toEqual({ 'process.pid': 'long' });
   });
 });
 

@@ -13,10 +13,12 @@ const table: FieldTypeTable = {
   c: { type: 'keyword', normalizer: 'lowercase', ignore_above: 8 },
   t: { type: 'text' },
   'o.n': { type: 'integer' },
+  d: { type: 'date' },
 };
 
 const n = fc.integer({ min: -2, max: 2 });
 const word = fc.constantFrom('lsmod', 'LsMod', 'kmod', 'list', 'longer-than-8');
+const instant = fc.integer({ min: 0, max: 47 }).map((h) => Date.UTC(2024, 4, 14, h));
 const addr = fc.integer({ min: 0, max: 3 }).map((i) => `10.0.0.${i}`);
 
 const clause = fc.oneof(
@@ -27,6 +29,8 @@ const clause = fc.oneof(
   addr.map((a) => `ip < ${a}`),
   word.map((w) => `c:${w}`),
   word.map((w) => `t:${w}`),
+  fc.constantFrom('d:2024-05-14', 'd:*', 'd > 2024-05-14', 'd <= 2024-05-14', 'd:"2024-05-15||/d"'),
+  instant.map((ms) => `d >= "${new Date(ms).toISOString()}"`),
 );
 const query = fc.array(fc.tuple(fc.boolean(), clause), { minLength: 1, maxLength: 4 }).chain((cs) =>
   fc.constantFrom(' and ', ' or ').map((op) => cs.map(([neg, c]) => (neg ? `not ${c}` : c)).join(op)),
@@ -38,6 +42,7 @@ const doc = fc.record(
     ip: fc.oneof(addr, addr.map((a) => `::ffff:${a}`), fc.constant('nope')),
     c: word,
     t: fc.array(word, { maxLength: 3 }).map((ws) => `/usr/bin ${ws.join(' ')}`),
+    d: fc.oneof(instant.map((ms) => new Date(ms).toISOString()), instant, fc.constant('not a date')),
     o: fc.array(fc.record({ n: fc.oneof(n, n.map(String)) }), { maxLength: 2 }),
   },
   { requiredKeys: [] },

@@ -25,6 +25,9 @@ const small = fc.integer({ min: -3, max: 3 });
 const octet = fc.integer({ min: 0, max: 3 });
 const ipv4 = fc.tuple(octet, octet).map(([a, b]) => `10.0.${a}.${b}`);
 const word = fc.constantFrom('lsmod', 'LsMod', 'kmod', 'KMOD', 'list', 'bin');
+const day = fc.integer({ min: 1, max: 3 });
+const hour = fc.integer({ min: 0, max: 23 });
+const instant = fc.tuple(day, hour).map(([d, h]) => Date.UTC(2024, 4, 10 + d, h));
 
 const CASES: Record<string, TypeCase> = {
   long: { mapping: { type: 'long' }, queryValue: small.map(String), docValue: fc.oneof(small, small.map(String), small.map((n) => `${n}.0`), small.map((n) => n + 0.5)) },
@@ -32,6 +35,12 @@ const CASES: Record<string, TypeCase> = {
   boolean: { mapping: { type: 'boolean' }, queryValue: fc.constantFrom('true', 'false'), docValue: fc.constantFrom(true, false, 'true', 'false', '') },
   ip: { mapping: { type: 'ip' }, queryValue: fc.oneof(ipv4, fc.constant('10.0.0.0/30')), docValue: fc.oneof(ipv4, ipv4.map((a) => `::ffff:${a}`), ipv4.map((a) => `::FFFF:${a}`)) },
   caseless: { mapping: { type: 'keyword', normalizer: 'lowercase', ignore_above: 1024 }, queryValue: word, docValue: word },
+  date: {
+    mapping: { type: 'date' },
+    queryValue: fc.oneof(day.map((d) => `2024-05-1${d}`), instant.map((ms) => `"${new Date(ms).toISOString()}"`), instant.map(String)),
+    // The same instants as ISO with an offset, epoch millis as a string and as a number.
+    docValue: fc.oneof(instant.map((ms) => new Date(ms).toISOString()), instant.map((ms) => new Date(ms + 7_200_000).toISOString().replace('Z', '+02:00')), instant.map(String), instant),
+  },
   text: { mapping: { type: 'text' }, queryValue: fc.oneof(word, fc.tuple(word, word).map(([a, b]) => `"${a} ${b}"`)), docValue: fc.array(word, { minLength: 1, maxLength: 4 }).map((ws) => `/usr/${ws.join(' ')}`) },
 };
 
