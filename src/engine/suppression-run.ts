@@ -208,16 +208,22 @@ function writeCreated<C extends { event: StoredEvent; time: number }>(
   }
 }
 
+/** One tuple to decide with suppression: its candidates, where alerts go, and the state they join. */
+export interface SuppressedTuple<C> {
+  scope: SuppressionScope;
+  ledger: SuppressionLedger;
+  tuple: Tuple;
+  candidates: readonly C[];
+  sink: AlertSink;
+  /** Alert ids already written (in this invocation or an earlier one); receives the ids created. */
+  emitted: Set<string>;
+  /** The candidate's unsuppressed alert id (query: the plain query id; new_terms: its new_terms id). */
+  idOf: (c: C) => string;
+}
+
 /** A query rule's tuple with suppression (groupAndBulkCreate). `candidates` in Elasticsearch's hit order. */
-export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time: number }>(
-  scope: SuppressionScope,
-  ledger: SuppressionLedger,
-  tuple: Tuple,
-  candidates: readonly C[],
-  sink: AlertSink,
-  emitted: Set<string>,
-  plainIdOf: (c: C) => string,
-): void {
+export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time: number }>(t: SuppressedTuple<C>): void {
+  const { scope, ledger, tuple, candidates, sink, emitted, idOf: plainIdOf } = t;
   const { sup } = scope;
   const grouped = groupQueryTuple(
     candidates.map((c) => ({ candidate: c, time: c.time, fieldTerms: sup.groupBy.map((f, i) => distinctTerms(c.event.source, f, sup.codecs?.[i])) })),
@@ -284,15 +290,8 @@ export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time:
 }
 
 /** A new_terms rule's tuple with suppression. `candidates` in composite-key order. */
-export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; time: number; values: string[] }>(
-  scope: SuppressionScope,
-  ledger: SuppressionLedger,
-  tuple: Tuple,
-  candidates: readonly C[],
-  sink: AlertSink,
-  emitted: Set<string>,
-  idOf: (c: C) => string,
-): void {
+export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; time: number; values: string[] }>(t: SuppressedTuple<C>): void {
+  const { scope, ledger, tuple, candidates, sink, emitted, idOf } = t;
   const { sup, maxSignals } = scope;
   const execution = sink.executionOf(tuple);
   const chunkSize = MAX_SIGNALS_SUPPRESSION_MULTIPLIER * maxSignals;
