@@ -92,17 +92,32 @@ export class SuppressionLedger {
   private readonly docs = new Map<string, AlertDocument>();
   /** Updates to alerts written by an earlier invocation (their documents are not held), by alert id. */
   readonly earlierUpdates = new Map<string, SuppressedAlertRecord>();
+  /** docs_count per alert id as last written, to count what each update adds. */
+  private readonly docsCounts = new Map<string, number>();
+  /** Matching events this invocation's runs counted into an alert's docs_count. */
+  private counted = 0;
 
   constructor(saved?: SavedSuppression) {
     this.alerts = new Map((saved?.alerts ?? []).map((a) => [a.instanceId, a]));
+    for (const a of saved?.alerts ?? []) this.docsCounts.set(a.id, a.docsCount);
     this.history = saved?.history.map((h) => ({ key: [...h.key], end: h.end })) ?? [];
   }
 
-  track(id: string, doc: AlertDocument): void {
+  /** A created alert's document (updated in place by later runs of this invocation) and its docs_count. */
+  track(id: string, doc: AlertDocument, docsCount: number): void {
     this.docs.set(id, doc);
+    this.docsCounts.set(id, docsCount);
+    this.counted += docsCount;
+  }
+
+  /** Matching events this invocation's runs suppressed (counted into an alert's docs_count instead of alerting). */
+  get suppressedEvents(): number {
+    return this.counted;
   }
 
   applyUpdate(r: SuppressedAlertRecord): void {
+    this.counted += r.docsCount - (this.docsCounts.get(r.id) ?? 0);
+    this.docsCounts.set(r.id, r.docsCount);
     const doc = this.docs.get(r.id);
     if (doc === undefined) {
       this.earlierUpdates.set(r.id, r);
@@ -204,7 +219,7 @@ function writeCreated<C extends { event: StoredEvent; time: number }>(
   for (const c of created) {
     emitted.add(c.id);
     const doc = sink.create(tuple, c.id, { event: c.candidate.event, time: c.end }, newTermsOf?.(c.candidate), suppressionFields(c));
-    ledger.track(c.id, doc);
+    ledger.track(c.id, doc, c.docsCount);
   }
 }
 

@@ -46,6 +46,7 @@ describe('alert suppression counting law (query rule)', () => {
         const r = s.finish();
         const counted = r.alerts.reduce((n, a) => n + 1 + Number(a['kibana.alert.suppression.docs_count'] ?? 0), 0);
         expect(counted).toBe(specs.length);
+        expect(r.summary.alerts + (r.summary.suppressed ?? 0)).toBe(specs.length);
       }),
       { numRuns: 200, seed: 17 },
     );
