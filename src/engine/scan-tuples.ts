@@ -120,7 +120,11 @@ class AlertWriter implements AlertSink {
 }
 
 function suppressionScope(cfg: ScanConfig): SuppressionScope | undefined {
-  return cfg.suppression && { space: cfg.space, ruleUuid: cfg.ruleUuid, maxSignals: cfg.rule.max_signals, sup: cfg.suppression };
+  if (!cfg.suppression) return undefined;
+  const fixed = cfg.toOffset !== undefined && cfg.windowLength > 0;
+  const windowReach = fixed ? cfg.windowLength + Math.abs(cfg.toOffset!) + 4 * cfg.interval : Number.POSITIVE_INFINITY;
+  const alertReach = Math.max(windowReach, cfg.suppression.durationMs ?? 0);
+  return { space: cfg.space, ruleUuid: cfg.ruleUuid, maxSignals: cfg.rule.max_signals, sup: cfg.suppression, alertReach };
 }
 
 function inKeyOrder<G>(groups: Map<number, G>): G[] {
