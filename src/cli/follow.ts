@@ -9,7 +9,7 @@
  * as they come; json (one document, written at the end) does not fit a stream and is refused.
  * `--output FILE` is appended to, never replaced (see appendFileSink).
  */
-import { writeSuppressionUpdates } from '../output/suppression-updates.js';
+import { bulkUpdatePair, writeSuppressionUpdates } from '../output/suppression-updates.js';
 import { createFollower, type FollowStep, type FollowSummary } from '../engine/follow.js';
 import { ScanConfigError } from '../engine/scan.js';
 import { loadState, saveState, StateFileError } from '../engine/state.js';
@@ -129,6 +129,7 @@ export async function runFollow(inputs: string[], opts: ScanOptions): Promise<nu
     await interrupt.commit(async () => {
       const docs = opts.explain ? step.alerts.map((a) => withExplanation(active.ast, a, typeTable)) : step.alerts;
       await writeAlerts(opts.nested ? docs.map(nestAlert) : docs);
+      if (format === 'bulk') for (const u of step.updates) await sink.write(bulkUpdatePair(u, opts.space));
       await sink.flush();
       alerts += step.alerts.length;
       writeSuppressionUpdates(step.updates);

@@ -54,6 +54,9 @@ export function detectionSection(s: ScanSummary, timeFields: TimestampFields = {
     { key: 'alerts', label: 'alerts', value: s.alerts, short: { label: s.alerts === 1 ? 'alert' : 'alerts', when: 'always' } },
     { key: 'truncated_runs', label: 'runs truncated at max_signals', value: s.truncatedRuns, short: { label: 'runs hit max_signals' } },
   ];
+  if (s.suppressed !== undefined) {
+    rows.push({ key: 'suppressed', label: 'matches suppressed into alerts (docs_count)', value: s.suppressed, short: { label: 'suppressed' } });
+  }
   if (s.mode === 'new_terms') {
     rows.push(
       { key: 'distinct_combinations', label: 'distinct term combinations', value: s.distinctCombinations },

@@ -4,7 +4,7 @@
  * alerts in the chosen format with the summary, saves the state, and picks the exit code: 1 when
  * alerts were written (unless --exit-zero), 0 when none, 2 for usage, rule or input errors.
  */
-import { writeSuppressionUpdates } from '../output/suppression-updates.js';
+import { bulkUpdatePair, writeSuppressionUpdates } from '../output/suppression-updates.js';
 import { availableParallelism } from 'node:os';
 import { timestampFieldsOf } from '../ecs/time.js';
 import type { AlertDocument } from '../engine/alert.js';
@@ -186,6 +186,7 @@ async function writeResult(opts: ScanOptions, active: ActiveRule, result: ScanFi
     const doc = opts.explain ? withExplanation(active.ast, alert, typeTable) : alert;
     await formatter.alert(opts.nested ? nestAlert(doc) : doc);
   }
+  if (format === 'bulk') for (const u of result.updates) await sink.write(bulkUpdatePair(u, opts.space));
   await formatter.end({ summary, ...diagnostics, ...(histogram && { timeline: histogram.timeline() }) });
   writeSuppressionUpdates(result.updates);
 }

@@ -153,6 +153,8 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
 
   // Summed over steps.
   const totals = { eventsWithoutCombination: 0, runsSimulated: 0, runsWithMatches: 0, tuplesWithCandidates: 0, catchupTuples: 0, alerts: 0, truncatedRuns: 0 };
+  /** alert_suppression: events suppressed, summed over steps (undefined without suppression). */
+  let suppressed: number | undefined;
   let firstRun: string | null = null;
   let lastRun: string | null = null;
   const lost = new Map<string, LostDetection>();
@@ -189,6 +191,7 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
     totals.tuplesWithCandidates += s.tuplesWithCandidates;
     totals.catchupTuples += s.catchupTuples;
     totals.alerts += s.alerts;
+    if (s.suppressed !== undefined) suppressed = (suppressed ?? 0) + s.suppressed;
     depth.eventsTooDeep += s.eventsTooDeep;
     for (const d of s.depthIssues) if (depth.depthIssues.length < 10) depth.depthIssues.push(d);
     totals.truncatedRuns += s.truncatedRuns;
@@ -250,6 +253,7 @@ export function createFollower(rule: Rule, opts: FollowOptions): Follower {
       // Events before the --state file's last run are counted in lateArrivals.beforeState here.
       late: null,
       ...depth,
+      ...(suppressed !== undefined && { suppressed }),
     };
   };
 

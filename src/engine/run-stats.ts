@@ -50,6 +50,8 @@ export interface ScanSummary {
    * count as history only. Null without a state file's last run.
    */
   late: LateEvents | null;
+  /** alert_suppression: matching events counted into an alert's docs_count instead of alerting (absent without suppression). */
+  suppressed?: number;
 }
 
 export interface LateEvents {
@@ -143,6 +145,7 @@ export function summarize(
     },
     eventsTooDeep: intake.eventsTooDeep,
     depthIssues: intake.depthIssues,
+    ...(decided.suppression && { suppressed: decided.suppression.suppressedEvents }),
     late:
       cfg.prevRun === null || cfg.lateBefore === null
         ? null

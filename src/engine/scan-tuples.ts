@@ -120,7 +120,11 @@ class AlertWriter implements AlertSink {
 }
 
 function suppressionScope(cfg: ScanConfig): SuppressionScope | undefined {
-  return cfg.suppression && { space: cfg.space, ruleUuid: cfg.ruleUuid, maxSignals: cfg.rule.max_signals, sup: cfg.suppression };
+  if (!cfg.suppression) return undefined;
+  const fixed = cfg.toOffset !== undefined && cfg.windowLength > 0;
+  const windowReach = fixed ? cfg.windowLength + Math.abs(cfg.toOffset!) + 4 * cfg.interval : Number.POSITIVE_INFINITY;
+  const alertReach = Math.max(windowReach, cfg.suppression.durationMs ?? 0);
+  return { space: cfg.space, ruleUuid: cfg.ruleUuid, maxSignals: cfg.rule.max_signals, sup: cfg.suppression, alertReach };
 }
 
 function inKeyOrder<G>(groups: Map<number, G>): G[] {
@@ -139,7 +143,8 @@ function decideNewTerms(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule,
   const suppression = suppressionScope(cfg);
   for (const g of inKeyOrder(groups)) {
     if (suppression && ledger) {
-      decideSuppressedNewTermsTuple({ ...suppression, ...(observer && { observer }) }, ledger, g.tuple, [...g.candidates].sort(newTermsOrder(cfg.termCodecs)), w, emitted, idOf);
+      const scope = { ...suppression, ...(observer && { observer }) };
+      decideSuppressedNewTermsTuple({ scope, ledger, tuple: g.tuple, candidates: [...g.candidates].sort(newTermsOrder(cfg.termCodecs)), sink: w, emitted, idOf });
       continue;
     }
     const out: TupleOutcome<NewTermsCandidate<StoredEvent>> = selectForTuple(g.tuple, g.candidates, newTermsOrder(cfg.termCodecs), idOf, emitted, cfg.rule.max_signals);
@@ -183,7 +188,8 @@ function decideQuery(cfg: ScanConfig, intake: ScanIntake, schedule: Schedule, w:
   const suppression = suppressionScope(cfg);
   for (const g of inKeyOrder(groups)) {
     if (suppression && ledger) {
-      decideSuppressedQueryTuple({ ...suppression, ...(observer && { observer }) }, ledger, g.tuple, [...g.candidates].sort(compareQueryCandidates), w, emitted, idOf);
+      const scope = { ...suppression, ...(observer && { observer }) };
+      decideSuppressedQueryTuple({ scope, ledger, tuple: g.tuple, candidates: [...g.candidates].sort(compareQueryCandidates), sink: w, emitted, idOf });
       continue;
     }
     const out = selectForTuple(g.tuple, g.candidates, compareQueryCandidates, idOf, emitted, cfg.rule.max_signals);

@@ -85,10 +85,6 @@ function compareKeys(a: readonly (string | null)[], b: readonly (string | null)[
   return 0;
 }
 
-function inBucket(e: GroupableEvent<unknown>, key: readonly (string | null)[]): boolean {
-  return key.every((k, i) => (k === null ? e.fieldTerms[i]!.length === 0 : e.fieldTerms[i]!.includes(k)));
-}
-
 function keysOf(e: GroupableEvent<unknown>, missingBucket: boolean): (string | null)[][] {
   let out: (string | null)[][] = [[]];
   for (const terms of e.fieldTerms) {
@@ -104,7 +100,16 @@ function keysOf(e: GroupableEvent<unknown>, missingBucket: boolean): (string | n
 /** Groups one tuple's matching events (given in Elasticsearch's hit order). */
 export function groupQueryTuple<C>(events: readonly GroupableEvent<C>[], prior: readonly BucketHistoryEntry[], p: GroupParams): GroupedTuple<C> {
   const history = prior.filter((b) => b.end > p.from);
-  const searched = events.filter((e) => !history.some((b) => e.time >= p.from && e.time <= b.end && inBucket(e, b.key)));
+  // An event is in a remembered bucket iff that bucket's key is one of its keys with missing fields
+  // as null: looked up by key (the latest end per key) rather than tried against every bucket.
+  const endByKey = new Map<string, number>();
+  for (const b of history) {
+    const k = JSON.stringify(b.key);
+    endByKey.set(k, Math.max(endByKey.get(k) ?? Number.NEGATIVE_INFINITY, b.end));
+  }
+  const remembered = (e: GroupableEvent<C>): boolean =>
+    endByKey.size > 0 && e.time >= p.from && keysOf(e, true).some((key) => e.time <= (endByKey.get(JSON.stringify(key)) ?? Number.NEGATIVE_INFINITY));
+  const searched = events.filter((e) => !remembered(e));
 
   const byKey = new Map<string, QueryBucket<C>>();
   const unsuppressible: C[] = [];

@@ -86,23 +86,61 @@ export function alertUpdateOf(r: SuppressedAlertRecord): AlertUpdate {
 
 /** Suppression state of one invocation: the simulated alerts index's suppressible alerts and the query bucket history. */
 export class SuppressionLedger {
-  alerts: ReadonlyMap<string, SuppressedAlertRecord>;
+  private readonly latest: Map<string, SuppressedAlertRecord>;
+  /** Size after the last prune: the next prune waits until the map has doubled (amortised cost). */
+  private prunedAt = 0;
   history: BucketHistoryEntry[];
   /** Documents created in this invocation, by alert id: updates are applied to them in place. */
   private readonly docs = new Map<string, AlertDocument>();
   /** Updates to alerts written by an earlier invocation (their documents are not held), by alert id. */
   readonly earlierUpdates = new Map<string, SuppressedAlertRecord>();
+  /** docs_count per alert id as last written, to count what each update adds. */
+  private readonly docsCounts = new Map<string, number>();
+  /** Matching events this invocation's runs counted into an alert's docs_count. */
+  private counted = 0;
 
   constructor(saved?: SavedSuppression) {
-    this.alerts = new Map((saved?.alerts ?? []).map((a) => [a.instanceId, a]));
+    this.latest = new Map((saved?.alerts ?? []).map((a) => [a.instanceId, a]));
+    for (const a of saved?.alerts ?? []) this.docsCounts.set(a.id, a.docsCount);
     this.history = saved?.history.map((h) => ({ key: [...h.key], end: h.end })) ?? [];
   }
 
-  track(id: string, doc: AlertDocument): void {
+  /** The latest suppressible alert per instance id. */
+  get alerts(): ReadonlyMap<string, SuppressedAlertRecord> {
+    return this.latest;
+  }
+
+  /** Applies what one bulk write changed (persistWithSuppression's `changes`). */
+  apply(changes: readonly SuppressedAlertRecord[]): void {
+    for (const r of changes) this.latest.set(r.instanceId, r);
+  }
+
+  /**
+   * Forgets alerts created before `horizon`, which no later run can find (its window starts after
+   * it); only once the map has doubled since the last time, so a long scan keeps it bounded by the
+   * alerts of a window at amortised constant cost.
+   */
+  prune(horizon: number): void {
+    if (this.latest.size < 2 * this.prunedAt + 64) return;
+    for (const [k, a] of this.latest) if (a.created < horizon) this.latest.delete(k);
+    this.prunedAt = this.latest.size;
+  }
+
+  /** A created alert's document (updated in place by later runs of this invocation) and its docs_count. */
+  track(id: string, doc: AlertDocument, docsCount: number): void {
     this.docs.set(id, doc);
+    this.docsCounts.set(id, docsCount);
+    this.counted += docsCount;
+  }
+
+  /** Matching events this invocation's runs suppressed (counted into an alert's docs_count instead of alerting). */
+  get suppressedEvents(): number {
+    return this.counted;
   }
 
   applyUpdate(r: SuppressedAlertRecord): void {
+    this.counted += r.docsCount - (this.docsCounts.get(r.id) ?? 0);
+    this.docsCounts.set(r.id, r.docsCount);
     const doc = this.docs.get(r.id);
     if (doc === undefined) {
       this.earlierUpdates.set(r.id, r);
@@ -144,6 +182,11 @@ export interface SuppressionScope {
   ruleUuid: string;
   maxSignals: number;
   sup: SuppressionConfig;
+  /**
+   * How far before a run's start an existing alert can still be found (its duration, or a window
+   * and its catch-up): older ones are pruned. Infinity when the windows are not a fixed offset.
+   */
+  alertReach: number;
   /** Told what became of every candidate of each tuple (fate.ts). */
   observer?: ScanObserver;
 }
@@ -204,20 +247,26 @@ function writeCreated<C extends { event: StoredEvent; time: number }>(
   for (const c of created) {
     emitted.add(c.id);
     const doc = sink.create(tuple, c.id, { event: c.candidate.event, time: c.end }, newTermsOf?.(c.candidate), suppressionFields(c));
-    ledger.track(c.id, doc);
+    ledger.track(c.id, doc, c.docsCount);
   }
 }
 
+/** One tuple to decide with suppression: its candidates, where alerts go, and the state they join. */
+export interface SuppressedTuple<C> {
+  scope: SuppressionScope;
+  ledger: SuppressionLedger;
+  tuple: Tuple;
+  candidates: readonly C[];
+  sink: AlertSink;
+  /** Alert ids already written (in this invocation or an earlier one); receives the ids created. */
+  emitted: Set<string>;
+  /** The candidate's unsuppressed alert id (query: the plain query id; new_terms: its new_terms id). */
+  idOf: (c: C) => string;
+}
+
 /** A query rule's tuple with suppression (groupAndBulkCreate). `candidates` in Elasticsearch's hit order. */
-export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time: number }>(
-  scope: SuppressionScope,
-  ledger: SuppressionLedger,
-  tuple: Tuple,
-  candidates: readonly C[],
-  sink: AlertSink,
-  emitted: Set<string>,
-  plainIdOf: (c: C) => string,
-): void {
+export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time: number }>(t: SuppressedTuple<C>): void {
+  const { scope, ledger, tuple, candidates, sink, emitted, idOf: plainIdOf } = t;
   const { sup } = scope;
   const grouped = groupQueryTuple(
     candidates.map((c) => ({ candidate: c, time: c.time, fieldTerms: sup.groupBy.map((f, i) => distinctTerms(c.event.source, f, sup.codecs?.[i])) })),
@@ -267,6 +316,7 @@ export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time:
     outcomes = wrapped.map((c, i) => ({ kind: !emitted.has(c.id) && wrapped.findIndex((d) => d.id === c.id) === i ? 'created' : 'duplicate', id: c.id }));
     writeCreated(tuple, wrapped.filter((_, i) => outcomes[i]!.kind === 'created'), ledger, sink, emitted);
   } else {
+    ledger.prune(tuple.runTime - scope.alertReach);
     const out = persistWithSuppression(wrapped, ledger.alerts, emitted, {
       runTime: tuple.runTime,
       execution: sink.executionOf(tuple),
@@ -274,7 +324,7 @@ export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time:
       perExecutionOnly: false,
     });
     outcomes = out.outcomes;
-    ledger.alerts = out.alerts;
+    ledger.apply(out.changes);
     writeCreated(tuple, out.created, ledger, sink, emitted);
     for (const u of out.updated) ledger.applyUpdate(u);
   }
@@ -284,15 +334,8 @@ export function decideSuppressedQueryTuple<C extends { event: StoredEvent; time:
 }
 
 /** A new_terms rule's tuple with suppression. `candidates` in composite-key order. */
-export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; time: number; values: string[] }>(
-  scope: SuppressionScope,
-  ledger: SuppressionLedger,
-  tuple: Tuple,
-  candidates: readonly C[],
-  sink: AlertSink,
-  emitted: Set<string>,
-  idOf: (c: C) => string,
-): void {
+export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; time: number; values: string[] }>(t: SuppressedTuple<C>): void {
+  const { scope, ledger, tuple, candidates, sink, emitted, idOf } = t;
   const { sup, maxSignals } = scope;
   const execution = sink.executionOf(tuple);
   const chunkSize = MAX_SIGNALS_SUPPRESSION_MULTIPLIER * maxSignals;
@@ -332,6 +375,7 @@ export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; ti
       return { candidate: c, id: idOf(c), instanceId: suppressionInstanceId(terms, scope.ruleUuid, scope.space), terms, start: c.time, end: c.time, docsCount: 0 };
     });
     const cap = maxSignals - created;
+    ledger.prune(tuple.runTime - scope.alertReach);
     const out = persistWithSuppression(wrapped, ledger.alerts, emitted, {
       runTime: tuple.runTime,
       execution,
@@ -340,7 +384,7 @@ export function decideSuppressedNewTermsTuple<C extends { event: StoredEvent; ti
       // `if (maxAlerts && …)`: a cap of 0 is no cap in alertWithSuppression.
       ...(cap > 0 && { maxAlerts: cap }),
     });
-    ledger.alerts = out.alerts;
+    ledger.apply(out.changes);
     writeCreated(tuple, out.created, ledger, sink, emitted, (c) => c.values);
     for (const u of out.updated) ledger.applyUpdate(u);
     if (watch) wrapped.forEach((w, i) => watch.outcome(out.outcomes[i]!, w.candidate, [w.candidate]));

@@ -2,8 +2,9 @@
  * Writing alerts with suppression, as rule_registry's `alertWithSuppression` does
  * (rule_registry/server/utils/create_persistence_rule_type_wrapper.ts, read at the 8.x
  * x-pack/plugins and the 9.x x-pack/platform paths), on the alerts index simulated by
- * {@link SuppressionState}. Pure: candidates of one bulk call plus the prior state in, the alerts
- * created, the alerts updated and the next state out.
+ * the latest suppressible alert per instance id. Pure: candidates of one bulk call plus the prior
+ * state in; the alerts created, the alerts updated and the records that change the state out (the
+ * caller applies them: copying the whole state per call would cost the size of the state per tuple).
  *
  * Steps, in Kibana's order:
  * 1. candidates whose id is already in the index are dropped (filterDuplicateAlerts);
@@ -81,8 +82,8 @@ export interface PersistOutcome<C> {
   alreadyCounted: number;
   /** Kept candidates left out by maxAlerts. */
   truncated: number;
-  /** The latest alert per instance id after this call. */
-  alerts: ReadonlyMap<string, SuppressedAlertRecord>;
+  /** The records to set (by instance id) for the state after this call: the updated and the created alerts. */
+  changes: SuppressedAlertRecord[];
 }
 
 export function persistWithSuppression<C>(
@@ -91,7 +92,7 @@ export function persistWithSuppression<C>(
   writtenIds: ReadonlySet<string>,
   p: PersistParams,
 ): PersistOutcome<C> {
-  const alerts = new Map(prior);
+  const changes: SuppressedAlertRecord[] = [];
   const outcomeOf = new Map<SuppressionCandidate<C>, CandidateOutcome>();
   for (const c of candidates) if (writtenIds.has(c.id)) outcomeOf.set(c, { kind: 'duplicate', id: c.id });
   const fresh = candidates.filter((c) => !writtenIds.has(c.id));
@@ -145,7 +146,7 @@ export function persistWithSuppression<C>(
       start: e.execution === p.execution && e.start >= c.start ? c.start : e.start,
       lastDetected: p.runTime,
     };
-    alerts.set(c.instanceId, next);
+    changes.push(next);
     updated.push(next);
     suppressed++;
   }
@@ -159,7 +160,7 @@ export function persistWithSuppression<C>(
     outcomeOf.set(c, o.kind === 'created' || o.kind === 'into' ? { kind: 'into', id: o.id } : { kind: 'truncated', id: c.id });
   }
   for (const c of created) {
-    alerts.set(c.instanceId, {
+    changes.push({
       id: c.id,
       instanceId: c.instanceId,
       created: p.runTime,
@@ -170,5 +171,5 @@ export function persistWithSuppression<C>(
       lastDetected: p.runTime,
     });
   }
-  return { outcomes: candidates.map((c) => outcomeOf.get(c)!), created, updated, suppressed, alreadyCounted, truncated: toCreate.length - created.length, alerts };
+  return { outcomes: candidates.map((c) => outcomeOf.get(c)!), created, updated, suppressed, alreadyCounted, truncated: toCreate.length - created.length, changes };
 }

@@ -5,6 +5,7 @@
  * the same partial documents: ScanResult.updates).
  */
 import type { AlertUpdate } from '../engine/suppression-run.js';
+import { alertsIndex } from './bulk.js';
 
 export function suppressionUpdateLine(u: AlertUpdate): string {
   return (
@@ -13,6 +14,16 @@ export function suppressionUpdateLine(u: AlertUpdate): string {
     `kibana.alert.suppression.end ${u['kibana.alert.suppression.end']}, ` +
     `kibana.alert.last_detected ${u['kibana.alert.last_detected']}\n`
   );
+}
+
+/**
+ * `--format bulk`: the update as Kibana's own bulk body writes it (alertWithSuppression: an `update`
+ * action on the alert's id with the partial document), so the output replays onto a cluster: the
+ * alerts created, then the updates to alerts created by an earlier invocation.
+ */
+export function bulkUpdatePair(u: AlertUpdate, space?: string): string {
+  const { 'kibana.alert.uuid': id, ...doc } = u;
+  return `${JSON.stringify({ update: { _index: alertsIndex(space), _id: id, require_alias: false } })}\n${JSON.stringify({ doc })}\n`;
 }
 
 export function writeSuppressionUpdates(updates: readonly AlertUpdate[], stream: NodeJS.WritableStream = process.stderr): void {

@@ -85,6 +85,7 @@ describe('alert suppression under --follow and across --state invocations', () =
         const f = createFollower(ruleOf(c), { mode: c.mode, maxSignals: c.maxSignals, ruleUuid: RULE_UUID, now: NOW, lateness: 0 });
         const alerts: Record<string, unknown>[] = [];
         let state: unknown;
+        let suppressed: number | undefined;
         const take = (s: ReturnType<typeof f.poll>): void => {
           if (!s) return;
           applyUpdates(alerts, s.updates);
@@ -95,8 +96,11 @@ describe('alert suppression under --follow and across --state invocations', () =
           f.add(e);
           if (i % c.pollEvery === 0) take(f.poll());
         });
-        take(f.finish().step);
+        const end = f.finish();
+        take(end.step);
+        suppressed = end.summary.suppressed;
         expect(alerts).toEqual(b.alerts);
+        expect(suppressed).toBe(b.summary.suppressed);
         expect(state).toEqual(b.state);
       }),
       { numRuns: 150, seed: 1717 },
@@ -123,6 +127,7 @@ describe('alert suppression under --follow and across --state invocations', () =
         applyUpdates(alerts, second.updates);
         alerts.push(...second.alerts);
         expect(alerts).toEqual(whole.alerts);
+        expect((first.summary.suppressed ?? 0) + (second.summary.suppressed ?? 0)).toBe(whole.summary.suppressed);
         compared++;
       }),
       { numRuns: 150, seed: 1718 },

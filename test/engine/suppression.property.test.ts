@@ -25,19 +25,28 @@ const arbSuppression: fc.Arbitrary<AlertSuppression> = fc.record(
 
 const arbEvents = fc.array(fc.record({ offset: fc.integer({ min: 0, max: 60 * 60 }), host: fc.constantFrom('a', 'b', 'c', undefined) }), { minLength: 1, maxLength: 40 });
 
+type Spec = { offset: number; host: string | undefined };
+const OPTS = { mode: 'query' as const, ruleUuid: RULE_UUID, start: new Date(T0), now: new Date('2024-06-01T00:00:00Z') };
+const queryRule = (sup: AlertSuppression): Rule => ({ ...RULE, type: 'query', alert_suppression: sup });
+
+/** Feeds the events of `specs` (one host.name value or none) to a scanner or a fate tracer. */
+function feed(to: { add(e: ReturnType<typeof ev>): unknown }, specs: readonly Spec[]): void {
+  specs.forEach((p, i) => {
+    const t = T0 + p.offset * 1000;
+    to.add(ev({ ts: t, ingested: t, exe: '/usr/bin/lsmod', parent: '/bin/bash', id: `e${i}`, index: 'logs-x', ...(p.host !== undefined && { extra: { host: { name: p.host } } }) }));
+  });
+}
+
 describe('alert suppression counting law (query rule)', () => {
   it('alerts written + the sum of their docs_count = matching events', () => {
     fc.assert(
       fc.property(arbSuppression, arbEvents, (sup, specs) => {
-        const rule: Rule = { ...RULE, type: 'query', alert_suppression: sup };
-        const s = createScanner(rule, { mode: 'query', ruleUuid: RULE_UUID, start: new Date(T0), now: new Date('2024-06-01T00:00:00Z') });
-        specs.forEach((p, i) => {
-          const t = T0 + p.offset * 1000;
-          s.add(ev({ ts: t, ingested: t, exe: '/usr/bin/lsmod', parent: '/bin/bash', id: `e${i}`, index: 'logs-x', ...(p.host !== undefined && { extra: { host: { name: p.host } } }) }));
-        });
+        const s = createScanner(queryRule(sup), OPTS);
+        feed(s, specs);
         const r = s.finish();
         const counted = r.alerts.reduce((n, a) => n + 1 + Number(a['kibana.alert.suppression.docs_count'] ?? 0), 0);
         expect(counted).toBe(specs.length);
+        expect(r.summary.alerts + (r.summary.suppressed ?? 0)).toBe(specs.length);
       }),
       { numRuns: 200, seed: 17 },
     );
@@ -46,12 +55,8 @@ describe('alert suppression counting law (query rule)', () => {
   it('explain’s fates agree: each event is the source of an alert or suppressed into one, as many of each as alerts and docs_count', () => {
     fc.assert(
       fc.property(arbSuppression, arbEvents, (sup, specs) => {
-        const rule: Rule = { ...RULE, type: 'query', alert_suppression: sup };
-        const tracer = createFateTracer(rule, { mode: 'query', ruleUuid: RULE_UUID, start: new Date(T0), now: new Date('2024-06-01T00:00:00Z') });
-        specs.forEach((p, i) => {
-          const t = T0 + p.offset * 1000;
-          tracer.add(ev({ ts: t, ingested: t, exe: '/usr/bin/lsmod', parent: '/bin/bash', id: `e${i}`, index: 'logs-x', ...(p.host !== undefined && { extra: { host: { name: p.host } } }) }));
-        });
+        const tracer = createFateTracer(queryRule(sup), OPTS);
+        feed(tracer, specs);
         const { scan, fates } = tracer.finish();
         const ids = new Set(scan.alerts.map((a) => a['kibana.alert.uuid']));
         const kinds = fates.map((f) => f.fate.kind);

@@ -58,10 +58,12 @@ describe('issue 17 reproduction: AWS S3 Credential File Retrieved from Bucket', 
     expect(a['kibana.alert.suppression.start']).toBe('2026-06-01T10:01:03.000Z');
     expect(a['kibana.alert.suppression.end']).toBe('2026-06-01T10:02:16.000Z');
     expect(a['kibana.alert.instance.id']).toBe(objectHash([terms, rule.rule_id, 'default']));
+    expect(r.summary.suppressed).toBe(2);
 
     const { alert_suppression: _dropped, ...unsuppressed } = rule;
     const plain = await scanInProcess([S3_EVENTS], { rule: unsuppressed });
     expect(plain.alerts).toHaveLength(3);
+    expect(plain.summary).not.toHaveProperty('suppressed');
   });
 });
 
@@ -135,6 +137,7 @@ describe('query rule, suppression over a duration', () => {
         'kibana.alert.last_detected': new Date(T0 + 10 * MIN).toISOString(),
       },
     ]);
+    expect(second.summary.suppressed).toBe(2);
     // One invocation over all the events agrees.
     const whole = run(rule, [hit(T0, 'a'), hit(T0 + 4 * MIN, 'a'), hit(T0 + 9 * MIN, 'a')], { start: new Date(T0), end: new Date(T0 + 10 * MIN) });
     expect(docsCount(whole)).toEqual([2]);
