@@ -18,6 +18,7 @@ import { renderRuleParameters } from '../../src/output/rule-parameters.js';
 import { parseRule, RuleFileError } from '../../src/rule/load.js';
 import { warnedFindings, type ParameterFinding } from '../../src/rule/parameter-check.js';
 import type { Rule } from '../../src/rule/schema.js';
+import { normalizeWhitespace } from '../../src/rule/toml-whitespace.js';
 
 export function* tomlFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir).sort()) {
@@ -53,7 +54,8 @@ function arrivedIntact(f: ParameterFinding, ruleTable: Record<string, unknown>, 
   if (f.name === 'rule.new_terms') return rule.new_terms_fields !== undefined && rule.history_window_start !== undefined;
   if (f.name === 'transform') return typeof rule.note !== 'string' || !/\$(osquery|investigate)_\d/.test(rule.note) || doc['transform'] === undefined;
   const key = f.path.replace(/^rule\./, '');
-  const written = ruleTable[key];
+  // The package build's whitespace clean-up is part of what Kibana receives (rule/toml-whitespace.ts).
+  const written = (normalizeWhitespace(ruleTable) as Record<string, unknown>)[key];
   if (key === 'note' && doc['transform'] !== undefined) return typeof r['note'] === 'string';
   if (key === 'investigation_fields' && Array.isArray(written)) return sameValue(r[key], written.length > 0 ? { field_names: written } : undefined);
   return sameValue(r[key], written);
