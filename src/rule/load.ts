@@ -14,6 +14,7 @@ import { KqlSyntaxError } from '../kql/errors.js';
 import { parseKql } from '../kql/parse.js';
 import { asPrebuilt } from './origin.js';
 import { applyTransform } from './toml-transform.js';
+import { normalizeWhitespace } from './toml-whitespace.js';
 import { ruleSchema, type Rule } from './schema.js';
 import { checkRuleKeys, checkTomlDocument, describeFinding, refusingFindings, type ParameterFinding } from './parameter-check.js';
 
@@ -86,7 +87,8 @@ function tomlCandidate(text: string, file: string): Candidate {
   }
   const rule = doc['rule'];
   if (!isPlainObject(rule)) throw new RuleFileError(file, 'no [rule] table: not a detection-rules TOML rule');
-  const { new_terms: newTerms, ...rest } = rule;
+  // The package build normalises whitespace (rule/toml-whitespace.ts) before Kibana ever sees the rule.
+  const { new_terms: newTerms, ...rest } = normalizeWhitespace(rule) as Record<string, unknown>;
   const raw: Record<string, unknown> = { ...rest };
   // detection-rules keeps new_terms parameters as {field, value} pairs: `[rule.new_terms]` holds the
   // fields and `[[rule.new_terms.history_window_start]]` the history start.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { buildAlertDocument, type AlertContext } from '../../src/engine/alert.js';
 import { parseRuleText } from '../../src/rule/load.js';
 import { ruleNameFromMapping } from '../../src/engine/alert-fields/rule-name-override.js';
@@ -115,5 +116,38 @@ describe('alert documents with fields from event values (transform_hit_to_alert.
     const c = alertOf({ meta: { from: '1m', kibana_siem_app_url: 'u' }, namespace: 'ns', timeline_id: 't', timeline_title: 'T', actions: [{ group: 'default', id: 'x', action_type_id: '.email', params: {} }] }, {});
     expect(c).toMatchObject({ 'kibana.alert.rule.meta.from': '1m', 'kibana.alert.rule.meta.kibana_siem_app_url': 'u', 'kibana.alert.rule.namespace': 'ns', 'kibana.alert.rule.timeline_id': 't', 'kibana.alert.rule.timeline_title': 'T' });
     expect(c['kibana.alert.rule.actions']).toEqual([{ group: 'default', id: 'x', action_type_id: '.email', params: {} }]);
+  });
+});
+
+describe('laws of the mappings', () => {
+  const severity = fc.constantFrom<SeverityMappingEntry['severity']>('low', 'medium', 'high', 'critical');
+  const value = fc.constantFrom('a', 'b', '1', '2');
+  const entry = fc.record({ field: fc.constantFrom('x', 'y', 'event.severity'), operator: fc.constant('equals' as const), value, severity });
+  const eventValue = fc.oneof(value, fc.integer({ min: 0, max: 3 }), fc.array(fc.oneof(value, fc.integer({ min: 0, max: 3 })), { maxLength: 3 }));
+  const source = fc.record({ x: eventValue, y: eventValue, event: fc.record({ severity: eventValue }) });
+  const RANK = { low: 0, medium: 1, high: 2, critical: 3 } as const;
+
+  it('severity_mapping: the order of the entries never changes the result, which is the rule\'s or the highest matching one', () => {
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 6 }), source, severity, (mapping, src, own) => {
+        const result = severityFromMapping(src, own, mapping);
+        expect(severityFromMapping(src, own, [...mapping].reverse())).toBe(result);
+        const matching = mapping.filter((m) => severityFromMapping(src, 'low', [m]) === m.severity && severityFromMapping(src, 'critical', [m]) === m.severity);
+        if (matching.length === 0) expect(result).toBe(own);
+        else expect(RANK[result]).toBe(Math.max(...matching.map((m) => RANK[m.severity])));
+      }),
+    );
+  });
+
+  it('risk_score_mapping: the result is the rule\'s risk score or one of the field\'s values in 0-100, the largest, whatever their order', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.integer({ min: -10, max: 110 }), fc.integer({ min: -10, max: 110 }).map(String)), { maxLength: 5 }), (values) => {
+        const mapping = [{ field: 's', operator: 'equals' as const, value: '' }];
+        const result = riskScoreFromMapping({ s: values }, 21, mapping);
+        expect(riskScoreFromMapping({ s: [...values].reverse() }, 21, mapping)).toBe(result);
+        const valid = values.map(Number).filter((n) => n >= 0 && n <= 100);
+        expect(result).toBe(valid.length > 0 ? Math.max(...valid) : 21);
+      }),
+    );
   });
 });

@@ -22,7 +22,7 @@ describe("Elastic's rules (committed sample): no parameter dropped without a war
   });
 
   it('covers the parameters that set alert fields from event values and the TOML-only tables', () => {
-    for (const key of ['rule.rule_name_override', 'rule.severity_mapping', 'rule.risk_score_mapping', 'rule.building_block_type', 'rule.investigation_fields', 'transform', 'rule.new_terms', 'metadata.integration']) {
+    for (const key of ['rule.rule_name_override', 'rule.severity_mapping', 'rule.risk_score_mapping', 'rule.building_block_type', 'rule.investigation_fields', 'transform', 'rule.new_terms', 'rule.alert_suppression', 'metadata.integration']) {
       expect(rep.present[key], key).toBeGreaterThan(0);
     }
   });

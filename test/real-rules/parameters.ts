@@ -4,12 +4,16 @@
  * checked to be either applied/carried with its value intact in the loaded rule, or named by a warning
  * (the `rule-parameter` diagnostics scan and explain print) and by `rule show`'s listing.
  *
- *   npx tsx test/real-rules/parameters.ts <detection-rules>/rules [<more dirs>…] [--sample DIR]
+ *   npx tsx test/real-rules/parameters.ts <detection-rules>/rules [<more dirs>…] [--sample DIR] [--cli]
+ *
+ * `--cli` also runs the built CLI's `rule show --rule FILE` on each rule (npm run build first; about
+ * half a second each) and checks it exits 0 and names every key the rule is warned about on stderr.
  *
  * The corpus is read from a temporary checkout, never committed. `--sample DIR` copies a small set
  * of the rules (one per parameter that is not plain, at most a few each) for the committed sample CI
  * checks (test/real-rules/parameter-sample/, parameters.test.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
@@ -18,6 +22,7 @@ import { renderRuleParameters } from '../../src/output/rule-parameters.js';
 import { parseRule, RuleFileError } from '../../src/rule/load.js';
 import { warnedFindings, type ParameterFinding } from '../../src/rule/parameter-check.js';
 import type { Rule } from '../../src/rule/schema.js';
+import { normalizeWhitespace } from '../../src/rule/toml-whitespace.js';
 
 export function* tomlFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir).sort()) {
@@ -53,7 +58,8 @@ function arrivedIntact(f: ParameterFinding, ruleTable: Record<string, unknown>, 
   if (f.name === 'rule.new_terms') return rule.new_terms_fields !== undefined && rule.history_window_start !== undefined;
   if (f.name === 'transform') return typeof rule.note !== 'string' || !/\$(osquery|investigate)_\d/.test(rule.note) || doc['transform'] === undefined;
   const key = f.path.replace(/^rule\./, '');
-  const written = ruleTable[key];
+  // The package build's whitespace clean-up is part of what Kibana receives (rule/toml-whitespace.ts).
+  const written = (normalizeWhitespace(ruleTable) as Record<string, unknown>)[key];
   if (key === 'note' && doc['transform'] !== undefined) return typeof r['note'] === 'string';
   if (key === 'investigation_fields' && Array.isArray(written)) return sameValue(r[key], written.length > 0 ? { field_names: written } : undefined);
   return sameValue(r[key], written);
@@ -136,15 +142,28 @@ function pickSample(checks: RuleCheck[], perKey: number): RuleCheck[] {
   return [...picked.values()];
 }
 
+const CLI = new URL('../../dist/cli/main.js', import.meta.url).pathname;
+
+/** `rule show --rule FILE` as a user runs it: the keys its stderr fails to name (or why it failed). */
+export function ruleShowMisses(c: RuleCheck): string[] {
+  const r = spawnSync(process.execPath, [CLI, 'rule', 'show', '--rule', c.file, '--format', 'json'], { encoding: 'utf8' });
+  if (r.status !== 0) return [`exit ${r.status}: ${r.stderr.trim().split('\n')[0]}`];
+  return c.warned.filter((k) => !r.stderr.includes(k));
+}
+
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+  const all = process.argv.slice(2);
+  const cli = all.includes('--cli');
+  const args = all.filter((a) => a !== '--cli');
   const at = args.indexOf('--sample');
   const sampleDir = at >= 0 ? args[at + 1] : undefined;
   const dirs = at < 0 ? args : args.filter((_, i) => i !== at && i !== at + 1);
   if (dirs.length === 0) throw new Error('usage: parameters.ts <detection-rules>/rules [<more dirs>…] [--sample DIR]');
   const checks: RuleCheck[] = [];
   const rep = checkCorpus(dirs.flatMap((d) => [...tomlFiles(d)]), (c) => checks.push(c));
-  process.stdout.write(`${JSON.stringify(rep, null, 2)}\n`);
+  const cliMisses = cli ? checks.map((c) => ({ file: c.file, misses: ruleShowMisses(c) })).filter((m) => m.misses.length > 0) : undefined;
+  process.stdout.write(`${JSON.stringify({ ...rep, ...(cli && { ruleShowRuns: checks.length, ruleShowMisses: cliMisses }) }, null, 2)}\n`);
+  if (cliMisses !== undefined && cliMisses.length > 0) process.exitCode = 1;
   if (sampleDir !== undefined) {
     mkdirSync(sampleDir, { recursive: true });
     const sample = pickSample(checks, 1);
