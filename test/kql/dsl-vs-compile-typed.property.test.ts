@@ -31,6 +31,18 @@ const iso = instant.map((ms) => new Date(ms).toISOString());
 const isoSeconds = iso.map((s) => s.replace(/\.\d{3}Z$/, 'Z'));
 const rangeOp = fc.constantFrom('<', '<=', '>', '>=');
 
+/** date and date_nanos take the same clauses and documents (date_nanos only keeps more digits). */
+const dateArbitraries = {
+  clause: fc.oneof(
+    fc.constantFrom('f:2024-05-13', 'f:2024-05-14', 'f:*', 'f:2024*', 'f:yesterday'),
+    { arbitrary: isoSeconds.map((s) => `f:"${s}"`), weight: 3 },
+    iso.map((s) => `f:"${s}"`),
+    instant.map((ms) => `f:${ms}`),
+    { arbitrary: fc.tuple(rangeOp, fc.oneof(fc.constantFrom('2024-05-14', '2024-05-15'), isoSeconds.map((s) => `"${s}"`))).map(([op, v]) => `f ${op} ${v}`), weight: 3 },
+  ),
+  doc: fc.oneof(iso, isoSeconds, instant, fc.constant('14/05/2024')),
+};
+
 const CASES: Record<string, TypeCase> = {
   keyword: {
     mapping: { type: 'keyword', ignore_above: 8 },
@@ -67,28 +79,8 @@ const CASES: Record<string, TypeCase> = {
     clause: fc.oneof(addr.map((a) => `f:${a}`), addr.map((a) => `f:"::ffff:${a}"`), fc.constantFrom('f:10.0.0.0/31', 'f:10.0.0.0/16', 'f:*', 'f:nope', 'f:10.*'), fc.tuple(rangeOp, addr).map(([op, a]) => `f ${op} ${a}`)),
     doc: fc.oneof(addr, addr.map((a) => `::ffff:${a}`), fc.constant('nope')),
   },
-  date: {
-    mapping: { type: 'date' },
-    clause: fc.oneof(
-      fc.constantFrom('f:2024-05-13', 'f:2024-05-14', 'f:*', 'f:2024*', 'f:yesterday'),
-      { arbitrary: isoSeconds.map((s) => `f:"${s}"`), weight: 3 },
-      iso.map((s) => `f:"${s}"`),
-      instant.map((ms) => `f:${ms}`),
-      { arbitrary: fc.tuple(rangeOp, fc.oneof(fc.constantFrom('2024-05-14', '2024-05-15'), isoSeconds.map((s) => `"${s}"`))).map(([op, v]) => `f ${op} ${v}`), weight: 3 },
-    ),
-    doc: fc.oneof(iso, isoSeconds, instant, fc.constant('14/05/2024')),
-  },
-  date_nanos: {
-    mapping: { type: 'date_nanos' },
-    clause: fc.oneof(
-      fc.constantFrom('f:2024-05-13', 'f:2024-05-14', 'f:*', 'f:2024*', 'f:yesterday'),
-      { arbitrary: isoSeconds.map((s) => `f:"${s}"`), weight: 3 },
-      iso.map((s) => `f:"${s}"`),
-      instant.map((ms) => `f:${ms}`),
-      { arbitrary: fc.tuple(rangeOp, fc.oneof(fc.constantFrom('2024-05-14', '2024-05-15'), isoSeconds.map((s) => `"${s}"`))).map(([op, v]) => `f ${op} ${v}`), weight: 3 },
-    ),
-    doc: fc.oneof(iso, isoSeconds, instant, fc.constant('14/05/2024')),
-  },
+  date: { mapping: { type: 'date' }, ...dateArbitraries },
+  date_nanos: { mapping: { type: 'date_nanos' }, ...dateArbitraries },
   text: {
     mapping: { type: 'text' },
     clause: fc.oneof(word.map((w) => `f:${w}`), fc.tuple(word, word).map(([a, b]) => `f:"${a} ${b}"`), fc.constantFrom('f:*', 'f:ls*', 'f:LS*')),
