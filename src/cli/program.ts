@@ -203,7 +203,7 @@ export function buildProgram(): Command {
     .option('--rule-version <n>', 'a released version of the built-in rule (default 210; see `rule versions`)')
     .option('--mapping <file>', 'field types from FILE: the JSON of GET <index>/_mapping (the data view Kibana would resolve against)')
     .option('--exceptions <file>', "a Kibana exception-list export (NDJSON): the exception filter of the lists the rule names joins must_not")
-    .option('--window <from,to>', 'one run window, ISO times or date math (now-9m,now): print its new_terms requests, phase 1 (and 2, 3 with --terms)')
+    .option('--window <from,to>', "one run window, ISO times or date math (now-9m,now): print its aggregation requests (new_terms phase 1, and 2, 3 with --terms; or a query rule's alert-suppression grouping)")
     .option('--terms <json>', 'JSON array of term combinations for phases 2 and 3, e.g. \'[["/usr/bin/kmod","/usr/bin/bash"]]\'')
     .option('--body', 'bare JSON instead of Dev Tools requests: the query clause (with --window: the window and the requests as data)', false)
     .action(async (opts: Record<string, unknown>) => {
