@@ -21,7 +21,6 @@ import { createScanJob } from '../engine/read-job.js';
 import { ruleReadSpec } from '../engine/rule-read-spec.js';
 import { withFilterErrors } from './rule-filters.js';
 import { untilAborted } from '../io/abortable.js';
-import { WorldFault } from '../io/faults.js';
 import { compileKql } from '../kql/compile.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
 import { withoutExclusions } from '../kql/positive-part.js';
@@ -30,7 +29,6 @@ import { createProgress } from '../output/progress.js';
 import { loadReportAssets } from '../output/report/assets.js';
 import { renderReportHtml } from '../output/report/html.js';
 import { ReportCollector, type ReportRule } from '../output/report/model.js';
-import { guardStream, openSink, type OutputSink } from '../output/sink.js';
 import { diagnosticText, renderDiagnostics } from '../output/summary.js';
 import { createChalk } from '../output/color.js';
 import { engineOptionsFrom, withConfigErrors } from './engine-options.js';
@@ -43,6 +41,7 @@ import { idleSinceLoad, threadPlan } from './thread-plan.js';
 import { queryTypeTable } from './field-types.js';
 import { expandInputs, inputVerdicts } from './input-report.js';
 import { Interrupted, keptMessage, trapStopSignals } from './interrupt.js';
+import { openOutputTarget } from './output-target.js';
 import { stateSessionFor } from './state-session.js';
 import { defaultQueryNow } from '../ecs/query-clock.js';
 
@@ -100,15 +99,7 @@ export async function runReport(inputs: string[], raw: Record<string, unknown>):
     throw e;
   }
 
-  guardStream(process.stderr);
-  let sink: OutputSink;
-  try {
-    sink = await openSink(opts.output, `--output ${opts.output}`);
-  } catch (e) {
-    dropState();
-    if (e instanceof WorldFault) throw e;
-    throw new UserFacingError(`--output ${opts.output}: ${(e as Error).message}`);
-  }
+  const sink = await openOutputTarget(opts.output, dropState);
   const interrupt = trapStopSignals();
 
   const env = process.env;

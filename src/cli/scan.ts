@@ -13,7 +13,6 @@ import { ScanConfigError } from '../engine/scan-config.js';
 import { createFileScan, type FileScan, type ScanFilesOptions, type ScanFilesResult } from '../engine/scan-files.js';
 import { HISTORY_WINDOW_TOO_SMALL } from '../engine/datemath.js';
 import { StateFileError } from '../engine/state.js';
-import { WorldFault } from '../io/faults.js';
 import { InputError } from '../io/errors.js';
 import type { KueryNode } from '../kql/ast.js';
 import { explainKql, summarizeExplanation } from '../kql/explain.js';
@@ -23,7 +22,7 @@ import type { HostTimelineCollector } from '../output/histogram.js';
 import { timelineCollector } from '../output/histogram-events.js';
 import { nestAlert } from '../output/nest.js';
 import { createProgress } from '../output/progress.js';
-import { guardStream, openSink, type OutputSink } from '../output/sink.js';
+import type { OutputSink } from '../output/sink.js';
 import { JSON_MAX_PROBLEMS, renderDiagnostics, type SummaryStyle } from '../output/summary.js';
 import type { OutputFormat } from '../output/types.js';
 import { ruleDiagnostics, scanDiagnostics } from './diagnostics.js';
@@ -39,6 +38,7 @@ import { Interrupted, keptMessage, trapStopSignals } from './interrupt.js';
 import { batchPause } from './test-hooks.js';
 import { expandInputs, inputVerdicts, lateEventsWarning, type ExpandedInputs } from './input-report.js';
 import { checkRunsAfterState, readRunTimes } from './runs-file.js';
+import { openOutputTarget } from './output-target.js';
 import { stateSessionFor, type StateSession } from './state-session.js';
 
 /** `--explain`: the query explained on the alert's source event, added to the alert. */
@@ -216,16 +216,7 @@ export async function runScan(inputs: string[], raw: Record<string, unknown>): P
     dropState();
     throw e;
   }
-  guardStream(process.stderr);
-
-  let sink: OutputSink;
-  try {
-    sink = await openSink(opts.output, `--output ${opts.output}`);
-  } catch (e) {
-    dropState();
-    if (e instanceof WorldFault) throw e;
-    throw new UserFacingError(`--output ${opts.output}: ${(e as Error).message}`);
-  }
+  const sink = await openOutputTarget(opts.output, dropState);
   const interrupt = trapStopSignals();
   const trace = opts.debug ? (msg: string) => process.stderr.write(`kmod-enum-detect: debug: ${msg}\n`) : undefined;
   const pause = batchPause(process.env);
